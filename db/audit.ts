@@ -1,0 +1,25 @@
+import type { Db } from './connection.ts';
+import { prepared } from './prepared.ts';
+
+export type AuditEntry = {
+  at: number;
+  event: string;
+  user_id: number | null;
+  account_id: number | null;
+  ip: string;
+  detail: string | null;
+};
+
+export function insertAuditEntry(db: Db, entry: AuditEntry): void {
+  prepared(
+    db,
+    `INSERT INTO audit_log (at, event, user_id, account_id, ip, detail)
+     VALUES (@at, @event, @user_id, @account_id, @ip, @detail)`,
+  ).run(entry);
+}
+
+export function listAuditEntries(db: Db, limit: number): (AuditEntry & { id: number })[] {
+  return prepared(db, 'SELECT id, at, event, user_id, account_id, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as (AuditEntry & {
+    id: number;
+  })[];
+}

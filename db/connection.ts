@@ -1,0 +1,54 @@
+// Opens the one writer connection and brings the schema up to date.
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export type Migration = { version: number; name: string; sql: string };
+
+export function listMigrations(): Migration[] {
+  return readdirSync(migrationsDir)
+    .filter((file) => /^\d{4}-[\w-]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: readFileSync(join(migrationsDir, file), 'utf8'),
+    }));
+}
+
+export function latestSchemaVersion(): number {
+  const all = listMigrations();
+  return all.length === 0 ? 0 : all[all.length - 1].version;
+}
+
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  if (options.migrate !== false) migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const migrations = listMigrations();
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  if (current > latest) {
+    throw new Error(`Database schema version ${current} is newer than this code (${latest}); refusing to start`);
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,51 @@
+// Builds the Express app: middleware in one fixed order, then the route tables.
+import cookieParser from 'cookie-parser';
+import ejs from 'ejs';
+import express, { type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import type { Services } from '../services/index.ts';
+import { authRoutes } from './auth.ts';
+import { cabinetRoutes } from './cabinet.ts';
+import { devRoutes } from './dev.ts';
+import { documentRoutes } from './documents.ts';
+import { cookieSettings } from './middleware/cookies.ts';
+import { csrfProtection } from './middleware/csrf.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import './middleware/locals.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { setUpSessions } from './middleware/sessions.ts';
+
+const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
+const staticDir = fileURLToPath(new URL('../static', import.meta.url));
+
+export function createApp(services: Services, options: { log?: (error: unknown) => void } = {}): Express {
+  const { config } = services;
+  const app = express();
+  const cookies = cookieSettings(config);
+
+  // Includes are absolute from views/ ('/partials/field'); templates are cached in production.
+  app.engine('ejs', (path, data, callback) => {
+    ejs.renderFile(path, data as ejs.Data, { root: viewsDir, cache: config.isProduction }, callback);
+  });
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  Object.assign(app.locals, { company: config.company, format: services.format, devMailbox: !config.isProduction });
+
+  app.use(securityHeaders(config));
+  app.use('/static', express.static(staticDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(cookieParser());
+  app.use(setUpSessions(services, cookies));
+  app.use(csrfProtection(config, cookies));
+
+  app.use(authRoutes(services, cookies));
+  app.use(documentRoutes());
+  app.use(cabinetRoutes(services));
+  if (!config.isProduction) app.use(devRoutes(services));
+
+  app.use(notFound);
+  app.use(errorHandler(options.log ?? ((error) => console.error(error))));
+  return app;
+}

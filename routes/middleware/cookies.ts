@@ -1,0 +1,15 @@
+// Cookie names and options: __Host- prefixed and Secure in production.
+import type { CookieOptions } from 'express';
+import type { Config } from '../../services/config.ts';
+
+export type CookieSettings = ReturnType<typeof cookieSettings>;
+
+export function cookieSettings(config: Config) {
+  const prefix = config.isProduction ? '__Host-' : '';
+  const base: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/' };
+  return {
+    sessionName: `${prefix}svet_session`,
+    csrfName: `${prefix}svet_csrf`,
+    base,
+  };
+}

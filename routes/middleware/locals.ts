@@ -1,0 +1,19 @@
+// What every template and handler may read from res.locals.
+import type { SessionRow } from '../../db/sessions.ts';
+import type { AccountLinkRow, UserRow } from '../../db/users.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      csrfToken: string;
+      user?: UserRow;
+      session?: SessionRow;
+      sessionToken?: string;
+      link?: AccountLinkRow;
+      links?: AccountLinkRow[];
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,24 @@
+// Reads the session cookie; pages with personal data are never stored by caches.
+import { Router } from 'express';
+import type { Services } from '../../services/index.ts';
+import type { CookieSettings } from './cookies.ts';
+
+export function setUpSessions(services: Services, cookies: CookieSettings): Router {
+  const router = Router();
+  router.use((req, res, next) => {
+    const token: unknown = req.cookies?.[cookies.sessionName];
+    if (typeof token === 'string' && token !== '') {
+      const valid = services.sessions.validate(token);
+      if (valid) {
+        res.locals.user = valid.user;
+        res.locals.session = valid.session;
+        res.locals.sessionToken = token;
+        res.setHeader('Cache-Control', 'no-store');
+      } else {
+        res.clearCookie(cookies.sessionName, cookies.base);
+      }
+    }
+    next();
+  });
+  return router;
+}

@@ -1,0 +1,6 @@
+import type { Request } from 'express';
+import type { RequestContext } from '../services/auth.ts';
+
+export function requestContext(req: Request): RequestContext {
+  return { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' };
+}

@@ -1,0 +1,129 @@
+// The one place that reads process.env; everything else receives a Config.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const phoneSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  number: z.string(),
+  tel: z.string().regex(/^\+\d{11}$/),
+  hours: z.string(),
+});
+
+const companySchema = z.object({
+  name: z.string(),
+  shortName: z.string(),
+  appName: z.string(),
+  inn: z.string().regex(/^\d{10}$/),
+  kpp: z.string().regex(/^\d{9}$/),
+  ogrn: z.string().regex(/^\d{13}$/),
+  address: z.string(),
+  site: z.url(),
+  email: z.email(),
+  timeZone: z.string(),
+  phones: z.array(phoneSchema).min(1),
+  bank: z.object({
+    name: z.string(),
+    bic: z.string().regex(/^\d{9}$/),
+    correspondentAccount: z.string().regex(/^\d{20}$/),
+    account: z.string().regex(/^\d{20}$/),
+  }),
+  readingWindow: z.object({
+    firstDay: z.number().int().min(1).max(28),
+    lastDay: z.number().int().min(1).max(28),
+  }).refine((w) => w.firstDay <= w.lastDay, 'firstDay must not be after lastDay'),
+  paymentDueDay: z.number().int().min(1).max(28),
+  documents: z.object({
+    agreementVersion: z.string(),
+    personalDataConsentVersion: z.string(),
+  }),
+});
+
+export type Company = z.infer<typeof companySchema>;
+
+export type Config = {
+  env: 'production' | 'development' | 'test';
+  isProduction: boolean;
+  port: number;
+  baseUrl: string;
+  databasePath: string;
+  company: Company;
+  smtpUrl: string | null;
+  mailFrom: string;
+  chromePath: string;
+  chromeSandbox: boolean;
+  trustProxy: number;
+  payment: {
+    gatewayUrl: string | null;
+    username: string;
+    password: string;
+    callbackKey: string;
+  };
+  session: {
+    idleMinutes: number;
+    absoluteHours: number;
+  };
+  registrationProof: boolean;
+  demoData: boolean;
+};
+
+const defaultCompanyPath = fileURLToPath(new URL('../company.json', import.meta.url));
+
+export function loadCompany(path: string = defaultCompanyPath): Company {
+  return companySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw === '1' || raw.toLowerCase() === 'true';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const name = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const isProduction = name === 'production';
+  const port = intFrom(env, 'PORT', 3000);
+  const config: Config = {
+    env: name,
+    isProduction,
+    port,
+    baseUrl: (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    databasePath: env.DATABASE_PATH || 'data/svet.db',
+    company: loadCompany(env.COMPANY_CONFIG || undefined),
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.MAIL_FROM || 'Свет КСК <no-reply@svet.localhost>',
+    chromePath: env.CHROME_PATH || '/usr/lib/chromium/chromium',
+    chromeSandbox: flagFrom(env, 'CHROME_SANDBOX', isProduction),
+    trustProxy: intFrom(env, 'TRUST_PROXY', 0),
+    payment: {
+      gatewayUrl: env.PAYMENT_GATEWAY_URL || null,
+      username: env.PAYMENT_USERNAME || 'svet-sandbox',
+      password: env.PAYMENT_PASSWORD || 'sandbox-password',
+      callbackKey: env.PAYMENT_CALLBACK_KEY || 'sandbox-callback-key',
+    },
+    session: {
+      idleMinutes: intFrom(env, 'SESSION_IDLE_MINUTES', 30),
+      absoluteHours: intFrom(env, 'SESSION_ABSOLUTE_HOURS', 12),
+    },
+    registrationProof: flagFrom(env, 'REGISTRATION_PROOF', true),
+    demoData: flagFrom(env, 'DEMO_DATA', !isProduction),
+  };
+  if (isProduction) refuseUnsafeProduction(config, env);
+  return config;
+}
+
+function refuseUnsafeProduction(config: Config, env: NodeJS.ProcessEnv): void {
+  const missing = ['BASE_URL', 'DATABASE_PATH', 'SMTP_URL', 'MAIL_FROM'].filter((key) => !env[key]);
+  if (missing.length > 0) throw new Error(`Production needs ${missing.join(', ')}`);
+  if (!config.baseUrl.startsWith('https://')) throw new Error('Production needs an https:// BASE_URL');
+  if (config.demoData) throw new Error('DEMO_DATA cannot be on in production');
+}
