@@ -225,7 +225,7 @@ export function createAuth(deps: {
         }
       }
       const user = userByAccountNumber(accountNumber);
-      const valid = await verifyPassword(user?.password_hash ?? decoyPasswordHash, password);
+      const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
       if (!user || !valid) {
         throttle.hit(accountKey);
         throttle.hit(ipKey);

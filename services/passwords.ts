@@ -15,7 +15,12 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+let decoy: Promise<string> | null = null;
+
 /** Verified against when the account is unknown, so timing does not tell which accounts exist. */
-export const decoyPasswordHash = await hashPassword('svet-decoy-password');
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword('svet-decoy-password');
+  return decoy;
+}
 
 export const passwordRules = { min: 8, max: 128 } as const;
