@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../services/index.ts';
 import { authRoutes } from './auth.ts';
-import { cabinetRoutes } from './cabinet.ts';
+import { cabinetRoutes, cabinetSections } from './cabinet.ts';
 import { devRoutes } from './dev.ts';
 import { documentRoutes } from './documents.ts';
 import { cookieSettings } from './middleware/cookies.ts';
@@ -31,7 +31,7 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   app.set('views', viewsDir);
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
-  Object.assign(app.locals, { company: config.company, format: services.format, devMailbox: !config.isProduction });
+  Object.assign(app.locals, { company: config.company, format: services.format, devMailbox: !config.isProduction, cabinetSections });
 
   app.use(securityHeaders(config));
   app.use('/static', express.static(staticDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));

@@ -1,6 +1,6 @@
 // Registration, activation, login and password recovery: the rules, no HTTP.
 import type { Db } from '../db/connection.ts';
-import { getAccountByNumber, getActiveMeter, getLastChargeAmount, type AccountRow } from '../db/accounts.ts';
+import { getAccountByNumber } from '../db/accounts.ts';
 import { countCodeAttempt, getCodeByLinkHash, getLiveCode, insertCode, markCodeUsed, voidCodes, type CodePurpose, type CodeRow } from '../db/codes.ts';
 import {
   deleteUnactivatedUser,
@@ -17,6 +17,7 @@ import { nowSeconds, type Clock } from './clock.ts';
 import type { Company } from './config.ts';
 import type { Letters } from './letters.ts';
 import type { Mail } from './mail.ts';
+import { checkHolderProof } from './proof.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { Sessions } from './sessions.ts';
 import { limits, retryMessage, type Limit, type Throttle } from './throttle.ts';
@@ -77,14 +78,6 @@ export function createAuth(deps: {
     return null;
   }
 
-  function proofMatches(account: AccountRow, proof: string): boolean | 'unavailable' {
-    const meter = getActiveMeter(db, account.id);
-    if (meter) return normaliseSerial(meter.serial) === normaliseSerial(proof);
-    const lastAmount = getLastChargeAmount(db, account.id);
-    if (lastAmount === undefined) return 'unavailable';
-    return parseRubles(proof) === lastAmount;
-  }
-
   function issueCode(userId: number, purpose: CodePurpose, ttl: number, withLink: boolean, payload: string | null = null) {
     const code = randomDigits(8);
     const link = withLink ? randomToken() : null;
@@ -135,9 +128,9 @@ export function createAuth(deps: {
       const account = getAccountByNumber(db, input.accountNumber);
       if (!account) return { ok: false, errors: { accountNumber: messages.unknownAccount } };
       if (deps.registrationProof) {
-        const proof = proofMatches(account, input.proof);
+        const proof = checkHolderProof(db, account, input.proof);
         if (proof === 'unavailable') return { ok: false, errors: { proof: messages.noProofAvailable } };
-        if (!proof) {
+        if (proof === 'mismatch') {
           audit.record(context, { event: 'register.wrong_proof', accountId: account.id });
           return { ok: false, errors: { proof: messages.wrongProof } };
         }
@@ -313,16 +306,4 @@ export function createAuth(deps: {
     if (done) audit.record(context, { event: 'activation', userId: row.user_id });
     return done;
   }
-}
-
-function normaliseSerial(serial: string): string {
-  return serial.replace(/[\s-]/g, '').toUpperCase();
-}
-
-/** «1 234,56» or «1234.56» or «1234» → kopecks; null when it is not an amount. */
-export function parseRubles(text: string): number | null {
-  const compact = text.replace(/[\s\u00a0₽]|руб\.?/g, '').replace(',', '.');
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(compact);
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
 }

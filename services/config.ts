@@ -34,6 +34,12 @@ const companySchema = z.object({
     lastDay: z.number().int().min(1).max(28),
   }).refine((w) => w.firstDay <= w.lastDay, 'firstDay must not be after lastDay'),
   paymentDueDay: z.number().int().min(1).max(28),
+  /** A reading implying more than max(jumpMinimumKwh, usual monthly use × months × jumpFactor) is flagged. */
+  readings: z.object({
+    jumpFactor: z.number().min(1),
+    jumpMinimumKwh: z.number().int().min(0),
+  }),
+  verificationWarningDays: z.number().int().min(0),
   documents: z.object({
     agreementVersion: z.string(),
     personalDataConsentVersion: z.string(),

@@ -7,7 +7,7 @@ export function formatMoney(kopecks: number): string {
 }
 
 export function formatKwh(kwh: number): string {
-  return `${integers.format(kwh)} кВт·ч`;
+  return `${integers.format(kwh)}\u00a0кВт·ч`;
 }
 
 export function formatInteger(value: number): string {

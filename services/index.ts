@@ -7,6 +7,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createFormatter } from './format.ts';
 import { createLetters } from './letters.ts';
+import { createOverview } from './overview.ts';
+import { createReadings } from './readings.ts';
 import { createMail } from './mail.ts';
 import { createSessions } from './sessions.ts';
 import { createThrottle } from './throttle.ts';
@@ -31,7 +33,9 @@ export function createServices(config: Config, db: Db, clock: Clock) {
     letters,
     audit,
   });
-  const cabinet = createCabinet(db, audit);
+  const cabinet = createCabinet({ db, clock, audit, throttle });
+  const readings = createReadings({ db, clock, company: config.company, audit });
+  const overview = createOverview({ db, clock, company: config.company });
   const format = createFormatter(config.company.timeZone);
-  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, format };
+  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, format };
 }

@@ -65,3 +65,45 @@ export async function seedUser(
   const linkId = insertAccountLink(db, { user_id: userId, account_id: accountId, is_primary: 1, created_at: now });
   return { userId, linkId };
 }
+
+/** Simple known prices from 2025-07-01: urban_gas single rate 700, 2 zones 800/400, 3 zones 900/700/400; rural 490. */
+export function seedTariffs(db: Db): void {
+  const rows: [string, number, number, number][] = [
+    ['urban_gas', 1, 1, 700],
+    ['urban_gas', 2, 1, 800],
+    ['urban_gas', 2, 2, 400],
+    ['urban_gas', 3, 1, 900],
+    ['urban_gas', 3, 2, 700],
+    ['urban_gas', 3, 3, 400],
+    ['rural', 1, 1, 490],
+  ];
+  const insert = db.prepare(
+    `INSERT INTO tariffs (category, zones, zone, band_from_kwh, band_to_kwh, valid_from, valid_to, kopecks_per_kwh)
+     VALUES (?, ?, ?, ?, ?, '2025-07-01', NULL, ?)`,
+  );
+  for (const [category, zones, zone, price] of rows) {
+    insert.run(category, zones, zone, 0, 1200, price);
+    insert.run(category, zones, zone, 1200, null, price * 2);
+  }
+}
+
+export function seedReading(
+  db: Db,
+  reading: { accountId: number; meterId: number; period: string; seq: number; zone?: number; value: number; submittedAt?: number; status?: string },
+): void {
+  db.prepare(
+    `INSERT INTO readings (account_id, period, seq, zone, meter_id, value, submitted_at, source, status, reason, early, rollover, user_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'billing', ?, NULL, 0, 0, NULL)`,
+  ).run(reading.accountId, reading.period, reading.seq, reading.zone ?? 1, reading.meterId, reading.value, reading.submittedAt ?? 1_790_000_000, reading.status ?? 'accepted');
+}
+
+export function seedMonthlyCharge(db: Db, accountId: number, period: string, kwh: number, amountKopecks: number, dueOn: string): void {
+  db.prepare(
+    `INSERT INTO charges (account_id, period, basis, kwh, amount_kopecks, source, due_on, closed_at)
+     VALUES (?, ?, 'readings', ?, ?, 'computed', ?, 0)`,
+  ).run(accountId, period, kwh, amountKopecks, dueOn);
+}
+
+export function setBalance(db: Db, accountId: number, kopecks: number): void {
+  db.prepare('UPDATE accounts SET balance_kopecks = ? WHERE id = ?').run(kopecks, accountId);
+}
