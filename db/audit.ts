@@ -5,6 +5,7 @@ export type AuditEntry = {
   at: number;
   event: string;
   user_id: number | null;
+  operator_id?: number | null;
   account_id: number | null;
   ip: string;
   detail: string | null;
@@ -13,13 +14,13 @@ export type AuditEntry = {
 export function insertAuditEntry(db: Db, entry: AuditEntry): void {
   prepared(
     db,
-    `INSERT INTO audit_log (at, event, user_id, account_id, ip, detail)
-     VALUES (@at, @event, @user_id, @account_id, @ip, @detail)`,
-  ).run(entry);
+    `INSERT INTO audit_log (at, event, user_id, operator_id, account_id, ip, detail)
+     VALUES (@at, @event, @user_id, @operator_id, @account_id, @ip, @detail)`,
+  ).run({ operator_id: null, ...entry });
 }
 
 export function listAuditEntries(db: Db, limit: number): (AuditEntry & { id: number })[] {
-  return prepared(db, 'SELECT id, at, event, user_id, account_id, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as (AuditEntry & {
+  return prepared(db, 'SELECT id, at, event, user_id, operator_id, account_id, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as (AuditEntry & {
     id: number;
   })[];
 }

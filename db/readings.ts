@@ -69,3 +69,27 @@ export function latestClosedPeriod(db: Db, accountId: number): string | null {
   const row = prepared(db, 'SELECT max(period) AS period FROM charges WHERE account_id = ?').get(accountId) as { period: string | null };
   return row.period;
 }
+
+export type ReviewItem = ReadingRow & { number: string; address: string; holder: string };
+
+/** Readings waiting for an operator (flagged) and those refused, oldest first. */
+export function listReadingsForReview(db: Db, status: 'review' | 'rejected', limit: number): ReviewItem[] {
+  return prepared(
+    db,
+    `SELECT r.account_id, r.period, r.seq, r.zone, r.meter_id, r.value, r.submitted_at, r.source, r.status, r.reason,
+            r.early, r.rollover, r.user_id, a.number, a.address, a.holder
+       FROM readings r JOIN accounts a ON a.id = r.account_id
+      WHERE r.status = ? ORDER BY r.submitted_at, r.account_id, r.seq, r.zone LIMIT ?`,
+  ).all(status, limit) as ReviewItem[];
+}
+
+export function recentReadings(db: Db, accountId: number, limit: number): ReadingRow[] {
+  return prepared(db, `SELECT ${readingColumns} FROM readings WHERE account_id = ? ORDER BY period DESC, seq DESC, zone LIMIT ?`).all(
+    accountId,
+    limit,
+  ) as ReadingRow[];
+}
+
+export function setSubmissionStatus(db: Db, accountId: number, seq: number, from: ReadingStatus, to: ReadingStatus, reason: string | null): number {
+  return prepared(db, 'UPDATE readings SET status = ?, reason = ? WHERE account_id = ? AND seq = ? AND status = ?').run(to, reason, accountId, seq, from).changes;
+}

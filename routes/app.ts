@@ -8,6 +8,7 @@ import { authRoutes } from './auth.ts';
 import { cabinetRoutes, cabinetSections } from './cabinet.ts';
 import { devRoutes } from './dev.ts';
 import { documentRoutes } from './documents.ts';
+import { operatorRoutes } from './operators.ts';
 import { cookieSettings } from './middleware/cookies.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
@@ -43,6 +44,7 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   app.use(authRoutes(services, cookies));
   app.use(documentRoutes());
   app.use(cabinetRoutes(services));
+  app.use('/ops', operatorRoutes(services, cookies));
   if (!config.isProduction) app.use(devRoutes(services));
 
   app.use(notFound);

@@ -8,6 +8,7 @@ export type AuditContext = { ip: string };
 export type AuditEvent = {
   event: string;
   userId?: number | null;
+  operatorId?: number | null;
   accountId?: number | null;
   detail?: Record<string, unknown>;
 };
@@ -21,6 +22,7 @@ export function createAudit(db: Db, clock: Clock) {
         at: nowSeconds(clock),
         event: event.event,
         user_id: event.userId ?? null,
+        operator_id: event.operatorId ?? null,
         account_id: event.accountId ?? null,
         ip: context.ip,
         detail: event.detail ? JSON.stringify(event.detail) : null,

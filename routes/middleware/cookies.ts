@@ -10,6 +10,7 @@ export function cookieSettings(config: Config) {
   return {
     sessionName: `${prefix}svet_session`,
     csrfName: `${prefix}svet_csrf`,
+    operatorName: `${prefix}svet_ops`,
     base,
   };
 }

@@ -1,4 +1,5 @@
 // What every template and handler may read from res.locals.
+import type { OperatorRow } from '../../db/operators.ts';
 import type { SessionRow } from '../../db/sessions.ts';
 import type { AccountLinkRow, UserRow } from '../../db/users.ts';
 
@@ -12,6 +13,8 @@ declare global {
       sessionToken?: string;
       link?: AccountLinkRow;
       links?: AccountLinkRow[];
+      operator?: OperatorRow;
+      operatorToken?: string;
     }
   }
 }
