@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createFormatter } from './format.ts';
 import { createLetters } from './letters.ts';
+import { createMonthlyClose } from './monthly-close.ts';
 import { createOperators } from './operators.ts';
 import { createOverview } from './overview.ts';
 import { createReadings } from './readings.ts';
@@ -38,6 +39,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const readings = createReadings({ db, clock, company: config.company, audit });
   const overview = createOverview({ db, clock, company: config.company });
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
+  const monthlyClose = createMonthlyClose({ db, clock, company: config.company });
   const format = createFormatter(config.company.timeZone);
-  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, operators, format };
+  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, operators, monthlyClose, format };
 }

@@ -1,0 +1,122 @@
+// The monthly close: turns a period's accepted readings into charges (or charges by average or
+// norm), writes the ledger, and leaves alone any account whose period is already charged.
+import { getAccountById, getActiveMeter } from '../db/accounts.ts';
+import {
+  acceptedReadingOfPeriod,
+  appendLedgerEntry,
+  chargeHistory,
+  earliestAcceptedPeriod,
+  insertCharge,
+  listAccountIdsAfter,
+  reconciledBasePeriod,
+} from '../db/billing.ts';
+import type { Db } from '../db/connection.ts';
+import { isPeriodClosed } from '../db/readings.ts';
+import { getTariffPrices } from '../db/tariffs.ts';
+import { chargeForMonth, type MonthCharge } from './billing.ts';
+import { nowSeconds, type Clock } from './clock.ts';
+import type { Company } from './config.ts';
+import { addMonths } from './periods.ts';
+
+export type CloseReport = { period: string; charged: number; skipped: number; byBasis: Record<string, number>; missingTariff: number };
+
+export type MonthlyClose = ReturnType<typeof createMonthlyClose>;
+
+const historyMonths = 24;
+
+export function createMonthlyClose(deps: { db: Db; clock: Clock; company: Company }) {
+  const { db, clock, company } = deps;
+
+  /** Computes one account's charge for the period from what the database holds. */
+  function compute(accountId: number, period: string): MonthCharge | 'no-tariff' {
+    const account = getAccountById(db, accountId)!;
+    const meter = getActiveMeter(db, accountId);
+    const zones = meter?.zones ?? 1;
+    const prices = getTariffPrices(db, account.category, zones, `${period}-01`);
+    if (prices.length === 0) return 'no-tariff';
+    let base: { period: string; values: number[] } | null = null;
+    let reading: number[] | null = null;
+    if (meter) {
+      reading = acceptedReadingOfPeriod(db, accountId, meter.id, period);
+      const basePeriod = reconciledBasePeriod(db, accountId, period) ?? earliestAcceptedPeriod(db, accountId, meter.id, period);
+      const values = basePeriod ? acceptedReadingOfPeriod(db, accountId, meter.id, basePeriod) : null;
+      if (basePeriod && values && values.length === zones) base = { period: basePeriod, values };
+    }
+    return chargeForMonth({
+      zones,
+      hasMeter: meter !== undefined,
+      digits: meter?.digits ?? 6,
+      normKwh: account.norm_kwh,
+      reading: reading && reading.length === zones ? reading : null,
+      base,
+      history: chargeHistory(db, accountId, period, historyMonths),
+      prices,
+    });
+  }
+
+  function closeAccount(accountId: number, period: string, report: CloseReport): void {
+    if (isPeriodClosed(db, accountId, period)) {
+      report.skipped++;
+      return;
+    }
+    const charge = compute(accountId, period);
+    if (charge === 'no-tariff') {
+      report.missingTariff++;
+      return;
+    }
+    const now = nowSeconds(clock);
+    const dueOn = `${addMonths(period, 1)}-${String(company.paymentDueDay).padStart(2, '0')}`;
+    insertCharge(
+      db,
+      {
+        account_id: accountId,
+        period,
+        basis: charge.basis,
+        kwh: charge.zoneKwh.reduce((a, b) => a + b, 0),
+        amount_kopecks: charge.amountKopecks,
+        source: 'computed',
+        due_on: dueOn,
+        closed_at: now,
+      },
+      charge.lines,
+    );
+    appendLedgerEntry(db, { account_id: accountId, at: now, kind: 'charge', period, amount_kopecks: charge.amountKopecks, payment_id: null, note: null });
+    if (charge.recalculation) {
+      appendLedgerEntry(db, {
+        account_id: accountId,
+        at: now,
+        kind: 'recalculation',
+        period,
+        amount_kopecks: charge.recalculation.amountKopecks,
+        payment_id: null,
+        note: `Перерасчёт по показаниям: начислено по среднему или нормативу на ${charge.recalculation.kwh} кВт·ч больше фактического расхода`,
+      });
+    }
+    report.charged++;
+    report.byBasis[charge.basis] = (report.byBasis[charge.basis] ?? 0) + 1;
+  }
+
+  return {
+    compute,
+
+    /** Closes the period for every account (or the given ones), committing in chunks. */
+    close(period: string, options: { accountIds?: number[]; chunk?: number } = {}): CloseReport {
+      const report: CloseReport = { period, charged: 0, skipped: 0, byBasis: {}, missingTariff: 0 };
+      const chunk = options.chunk ?? 500;
+      const closeChunk = db.transaction((ids: number[]) => {
+        for (const id of ids) closeAccount(id, period, report);
+      });
+      if (options.accountIds) {
+        for (let i = 0; i < options.accountIds.length; i += chunk) closeChunk(options.accountIds.slice(i, i + chunk));
+        return report;
+      }
+      let after = 0;
+      for (;;) {
+        const ids = listAccountIdsAfter(db, after, chunk);
+        if (ids.length === 0) return report;
+        closeChunk(ids);
+        after = ids[ids.length - 1];
+      }
+    },
+  };
+}
