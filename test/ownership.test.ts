@@ -1,0 +1,65 @@
+// Every account-scoped route, tried by one customer with another customer's link: always a 404,
+// for GET and POST, and nothing of the other customer's changes. A route with a parameter this
+// table cannot fill fails the test, so new routes must join it.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createApp } from '../routes/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { createClient } from './helpers/http.ts';
+import { seedAccount, seedReading, seedTariffs, seedUser } from './helpers/fixtures.ts';
+import { listAppRoutes } from './helpers/routes.ts';
+
+const ownership = suite<{ app: TestApp }>('ownership');
+
+ownership.before(async (context) => {
+  context.app = await startTestApp();
+  seedTariffs(context.app.db);
+});
+ownership.after(async ({ app }) => app.close());
+
+/** A plausible body for any cabinet form, so a missing check would act on it. */
+const formBody = { zone1: '1234', zone2: '12', zone3: '12', confirm: 'yes', accountNumber: '500000001', proof: 'x' };
+
+ownership('every account-scoped route answers 404 to a foreign link and changes nothing', async ({ app }) => {
+  const mine = seedAccount(app.db);
+  const theirs = seedAccount(app.db);
+  seedReading(app.db, { accountId: theirs.id, meterId: theirs.meterId!, period: '2026-10', seq: 1, value: 100 });
+  await seedUser(app.db, mine.id, { password: 'password-123' });
+  const { linkId: theirLink } = await seedUser(app.db, theirs.id, { password: 'password-456' });
+
+  const params: Record<string, string> = { link: String(theirLink), seq: '1' };
+  const routes = listAppRoutes(createApp(app.services)).filter((route) => route.pattern.startsWith('/a/:link'));
+  assert.ok(routes.length >= 8, `expected the cabinet's routes, found ${routes.length}`);
+
+  const client = createClient(app.baseUrl);
+  await client.post('/login', { accountNumber: mine.number, password: 'password-123' });
+  const snapshot = () => app.db.prepare('SELECT (SELECT count(*) FROM readings) AS r, (SELECT count(*) FROM account_links) AS l, (SELECT count(*) FROM ledger) AS g').get();
+  const before = snapshot();
+  const auditBefore = (app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'access.foreign_link'").get() as { n: number }).n;
+
+  const tried: string[] = [];
+  for (const route of routes) {
+    const path = route.pattern.replace(/:(\w+)/g, (_, name: string) => {
+      if (!(name in params)) throw new Error(`The ownership table has no value for :${name} in ${route.pattern}: add one`);
+      return params[name];
+    });
+    for (const method of route.method === '*' ? ['GET', 'POST'] : [route.method]) {
+      const page = method === 'GET' ? await client.get(path) : await client.post(path, formBody);
+      assert.is(page.status, 404, `${method} ${path} must be 404 for a foreign link, got ${page.status}`);
+      assert.not.ok(page.text.includes(theirs.number), `${method} ${path} shows the other account`);
+      tried.push(`${method} ${route.pattern}`);
+    }
+  }
+  assert.equal(snapshot(), before, 'nothing changed');
+  const auditAfter = (app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'access.foreign_link'").get() as { n: number }).n;
+  assert.is(auditAfter - auditBefore, tried.length, 'every attempt is logged');
+  assert.ok(tried.includes('POST /a/:link/readings'));
+  assert.ok(tried.includes('GET /a/:link/'));
+
+  for (const bogus of ['0', '-1', '99999999999999999999', 'abc', `${theirLink}.0`]) {
+    assert.is((await client.get(`/a/${bogus}/`)).status, 404, `/a/${bogus}/`);
+  }
+  assert.is((await client.get(`/switch?link=${theirLink}`)).status, 404);
+});
+
+ownership.run();
