@@ -35,6 +35,24 @@ export type Estimate = { consumption: number[]; lines: ChargeLine[]; amountKopec
 
 export type Readings = ReturnType<typeof createReadings>;
 
+type ZoneVerdict = { error: string } | { value: number; rollover: boolean };
+
+/** One zone's typed value against the meter and the last accepted reading. */
+function zoneVerdict(meter: MeterRow, input: unknown, last: ReadingRow | undefined): ZoneVerdict {
+  const raw = typeof input === 'string' ? input.trim() : '';
+  if (raw === '') return { error: 'Введите показания: цифры до запятой' };
+  if (!/^\d+$/.test(raw)) return { error: 'Только цифры до запятой: без запятой, пробелов, букв и знаков' };
+  const value = Number(raw);
+  const capacity = 10 ** meter.digits;
+  if (value >= capacity) return { error: `У счётчика ${meter.digits} разрядов: не больше ${meter.digits} цифр до запятой` };
+  if (last && value < last.value) {
+    // A meter past its capacity starts again from zero: a small value after a value near the top.
+    if (last.value >= capacity * 0.9 && value < capacity * 0.1) return { value, rollover: true };
+    return { error: `Показания меньше предыдущих принятых (${last.value}). Проверьте цифры до запятой.` };
+  }
+  return { value, rollover: false };
+}
+
 const zoneFieldPattern = /^zone(\d+)$/;
 
 export function createReadings(deps: { db: Db; clock: Clock; company: Company; audit: Audit }) {
@@ -76,32 +94,13 @@ export function createReadings(deps: { db: Db; clock: Clock; company: Company; a
     const values: number[] = [];
     const rollover: number[] = [];
     for (let zone = 1; zone <= meter.zones; zone++) {
-      const field = `zone${zone}`;
-      const raw = typeof body[field] === 'string' ? (body[field] as string).trim() : '';
-      if (raw === '') {
-        errors[field] = 'Введите показания: цифры до запятой';
+      const verdict = zoneVerdict(meter, body[`zone${zone}`], previous[zone - 1]);
+      if ('error' in verdict) {
+        errors[`zone${zone}`] = verdict.error;
         continue;
       }
-      if (!/^\d+$/.test(raw)) {
-        errors[field] = 'Только цифры до запятой: без запятой, пробелов, букв и знаков';
-        continue;
-      }
-      if (raw.length > meter.digits && Number(raw) >= 10 ** meter.digits) {
-        errors[field] = `У счётчика ${meter.digits} разрядов: не больше ${meter.digits} цифр до запятой`;
-        continue;
-      }
-      const value = Number(raw);
-      const last = previous[zone - 1];
-      if (last && value < last.value) {
-        const capacity = 10 ** meter.digits;
-        if (last.value >= capacity * 0.9 && value < capacity * 0.1) {
-          rollover.push(zone);
-        } else {
-          errors[field] = `Показания меньше предыдущих принятых (${last.value}). Проверьте цифры до запятой.`;
-          continue;
-        }
-      }
-      values[zone - 1] = value;
+      if (verdict.rollover) rollover.push(zone);
+      values[zone - 1] = verdict.value;
     }
     if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
 
@@ -149,6 +148,13 @@ export function createReadings(deps: { db: Db; clock: Clock; company: Company; a
     },
 
     check,
+
+    /** The message for one zone's field as the customer leaves it, or null when it is fine so far. */
+    checkField(account: AccountRow, meter: MeterRow, zone: number, input: unknown): string | null {
+      if (!Number.isInteger(zone) || zone < 1 || zone > meter.zones) return null;
+      const verdict = zoneVerdict(meter, input, previousReadings(account.id, meter, timingFor(account.id).period)[zone - 1]);
+      return 'error' in verdict ? verdict.error : null;
+    },
 
     /** Stores a checked, confirmed submission; returns its number. Earlier ones of the period are replaced. */
     submit(
