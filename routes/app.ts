@@ -41,6 +41,12 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   app.use(setUpSessions(services, cookies));
   app.use(csrfProtection(config, cookies));
 
+  app.use((req, res, next) => {
+    // A boosted section link asks for <main> only (HX-Target); any other request gets the whole page.
+    res.locals.fragment = req.get('HX-Request') === 'true' && req.get('HX-Target') === 'main';
+    next();
+  });
+
   app.use(authRoutes(services, cookies));
   app.use(documentRoutes());
   app.use(cabinetRoutes(services));

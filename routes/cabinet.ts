@@ -69,6 +69,22 @@ export function cabinetRoutes(services: Services): Router {
     res.redirect(303, `/a/${res.locals.link!.id}/readings/${seq}`);
   });
 
+  // htmx: one zone's field checked as the customer leaves it; without JS the whole form is checked on submit.
+  account.post('/readings/check', (req, res) => {
+    const { account: accountRow, meter } = readings.subject(res.locals.link!.account_id);
+    const zone = Number(req.query.zone);
+    const field = meter ? readings.form(accountRow, meter).zones[zone - 1] : undefined;
+    if (!meter || !field) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
+    const value = (req.body ?? {})[field.field];
+    res.render('pages/cabinet/reading-field', {
+      zone: field,
+      zones: meter.zones,
+      digits: meter.digits,
+      value: typeof value === 'string' ? value.slice(0, 20) : '',
+      error: readings.checkField(accountRow, meter, zone, value),
+    });
+  });
+
   account.get('/readings/:seq', (req, res) => {
     const { account: accountRow, meter } = readings.subject(res.locals.link!.account_id);
     const seq = /^\d{1,9}$/.test(String(req.params.seq)) ? Number(req.params.seq) : 0;

@@ -8,6 +8,7 @@ declare global {
   namespace Express {
     interface Locals {
       csrfToken: string;
+      fragment: boolean;
       user?: UserRow;
       session?: SessionRow;
       sessionToken?: string;
