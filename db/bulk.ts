@@ -8,7 +8,7 @@ export type BulkReading = { period: string; seq: number; zone: number; value: nu
 export type BulkCharge = { period: string; basis: 'readings' | 'average' | 'norm'; kwh: number; amount_kopecks: number; due_on: string; closed_at: number };
 export type BulkChargeLine = { period: string; zone: number; band: number; kwh: number; kopecks_per_kwh: number; amount_kopecks: number };
 export type BulkPayment = { order_number: string; amount_kopecks: number; channel: 'card' | 'bank' | 'post' | 'office'; masked_pan: string | null; paid_at: number };
-export type BulkLedgerEntry = { seq: number; at: number; kind: 'charge' | 'payment'; period: string; amount_kopecks: number; payment_id: number | null };
+export type BulkLedgerEntry = { seq: number; at: number; kind: 'charge' | 'payment' | 'recalculation'; period: string; amount_kopecks: number; payment_id: number | null; note: string | null };
 
 export function countAccounts(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
@@ -33,7 +33,6 @@ export function endBulkLoad(db: Db): void {
   db.pragma('ignore_check_constraints = OFF');
   db.pragma('cache_size = -2000');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('ANALYZE');
 }
 
 export function bulkInserters(db: Db) {
@@ -62,8 +61,8 @@ export function bulkInserters(db: Db) {
      VALUES (?, ?, ?, ?, 'paid', ?, ?, ?, ?)`,
   );
   const ledger = db.prepare(
-    `INSERT INTO ledger (account_id, seq, at, kind, period, amount_kopecks, payment_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ledger (account_id, seq, at, kind, period, amount_kopecks, payment_id, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     account(a: BulkAccount): void {
@@ -85,7 +84,7 @@ export function bulkInserters(db: Db) {
       return Number(payment.run(accountId, p.order_number, p.amount_kopecks, p.channel, p.masked_pan, p.paid_at, p.paid_at, p.paid_at).lastInsertRowid);
     },
     ledger(accountId: number, e: BulkLedgerEntry): void {
-      ledger.run(accountId, e.seq, e.at, e.kind, e.period, e.amount_kopecks, e.payment_id);
+      ledger.run(accountId, e.seq, e.at, e.kind, e.period, e.amount_kopecks, e.payment_id, e.note);
     },
   };
 }

@@ -5,10 +5,18 @@ import express, { type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../services/index.ts';
 import { authRoutes } from './auth.ts';
+import { billRoutes } from './bills.ts';
 import { cabinetRoutes, cabinetSections } from './cabinet.ts';
 import { devRoutes } from './dev.ts';
+import { historyRoutes } from './history.ts';
 import { documentRoutes } from './documents.ts';
+import { merchantPageRoutes } from './merchant-pages.ts';
 import { operatorRoutes } from './operators.ts';
+import { opsSupportRoutes } from './ops-support.ts';
+import { paymentRoutes } from './payments.ts';
+import { settingsRoutes } from './settings.ts';
+import { supportRoutes, supportUploads } from './support.ts';
+import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
 import { cookieSettings } from './middleware/cookies.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
@@ -39,6 +47,8 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(cookieParser());
   app.use(setUpSessions(services, cookies));
+  // Upload forms are multipart: their body (with limits) is parsed first so the CSRF check can read it.
+  app.use(supportUploads(services, cookies));
   app.use(csrfProtection(config, cookies));
 
   app.use((req, res, next) => {
@@ -49,8 +59,15 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
 
   app.use(authRoutes(services, cookies));
   app.use(documentRoutes());
+  app.use(merchantPageRoutes());
   app.use(cabinetRoutes(services));
+  app.use('/a/:link', requireUser, requireOwnLink(services), billRoutes(services));
+  app.use('/a/:link', requireUser, requireOwnLink(services), settingsRoutes(services, cookies));
+  app.use('/a/:link', requireUser, requireOwnLink(services), supportRoutes(services));
+  app.use(historyRoutes(services));
+  app.use(paymentRoutes(services));
   app.use('/ops', operatorRoutes(services, cookies));
+  app.use('/ops', opsSupportRoutes(services));
   if (!config.isProduction) app.use(devRoutes(services));
 
   app.use(notFound);

@@ -117,15 +117,5 @@ export function cabinetRoutes(services: Services): Router {
     res.redirect(303, `/a/${result.linkId}/`);
   });
 
-  for (const [path, name, title] of [
-    ['history', 'history', 'История'],
-    ['settings', 'settings', 'Настройки'],
-    ['support', 'support', 'Центр поддержки'],
-  ] as const) {
-    account.get(`/${path}`, (_req, res) => {
-      res.render('pages/cabinet/placeholder', { title, section: name });
-    });
-  }
-
   return router;
 }

@@ -21,6 +21,12 @@ const decisionSchema = z
   })
   .refine((form) => form.decision === 'accept' || form.reason.length > 0, { path: ['reason'], message: 'Укажите причину отказа: её увидит клиент' });
 
+/** The back office's guard: no operator session, the login page (a customer's session does not count). */
+export const requireOperator: RequestHandler = (_req, res, next) => {
+  if (!res.locals.operator) return res.redirect(303, '/ops/login');
+  next();
+};
+
 export function operatorRoutes(services: Services, cookies: CookieSettings): Router {
   const router = Router();
   const { operators } = services;
@@ -37,11 +43,6 @@ export function operatorRoutes(services: Services, cookies: CookieSettings): Rou
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-
-  const requireOperator: RequestHandler = (_req, res, next) => {
-    if (!res.locals.operator) return res.redirect(303, '/ops/login');
-    next();
-  };
 
   router.get('/login', (_req, res) => {
     if (res.locals.operator) return res.redirect(303, '/ops/readings');

@@ -1,5 +1,6 @@
 // The one place that reads process.env; everything else receives a Config.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -44,6 +45,21 @@ const companySchema = z.object({
     agreementVersion: z.string(),
     personalDataConsentVersion: z.string(),
   }),
+  /** Card payments: the amount a customer may pay at once, and the consent ticked on the payment form. */
+  payments: z
+    .object({
+      minKopecks: z.number().int().min(1),
+      maxKopecks: z.number().int().min(1),
+      consentVersion: z.string(),
+      consentText: z.string(),
+    })
+    .refine((p) => p.minKopecks <= p.maxKopecks, 'minKopecks must not be above maxKopecks')
+    .default({
+      minKopecks: 100,
+      maxKopecks: 15_000_000,
+      consentVersion: '2026-01',
+      consentText: 'Я согласен на обработку моих персональных данных в целях исполнения договора энергоснабжения и проведения оплаты',
+    }),
 });
 
 export type Company = z.infer<typeof companySchema>;
@@ -54,6 +70,8 @@ export type Config = {
   port: number;
   baseUrl: string;
   databasePath: string;
+  /** Support attachments: outside static/, default `uploads` beside the database file. */
+  uploadsPath: string;
   company: Company;
   smtpUrl: string | null;
   mailFrom: string;
@@ -65,6 +83,12 @@ export type Config = {
     username: string;
     password: string;
     callbackKey: string;
+    timeoutMs: number;
+    /** Settle orders still pending after this many minutes; how often the job runs. */
+    reconcileAfterMinutes: number;
+    reconcileIntervalSeconds: number;
+    /** The built-in sandbox bank: on when no real gateway is configured (outside production). */
+    sandbox: { enabled: boolean; port: number; callbacks: boolean };
   };
   session: {
     idleMinutes: number;
@@ -104,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     baseUrl: (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     databasePath: env.DATABASE_PATH || 'data/svet.db',
+    uploadsPath: env.UPLOADS_PATH || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'uploads'),
     company: loadCompany(env.COMPANY_CONFIG || undefined),
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.MAIL_FROM || 'Свет КСК <no-reply@svet.localhost>',
@@ -115,6 +140,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       username: env.PAYMENT_USERNAME || 'svet-sandbox',
       password: env.PAYMENT_PASSWORD || 'sandbox-password',
       callbackKey: env.PAYMENT_CALLBACK_KEY || 'sandbox-callback-key',
+      timeoutMs: intFrom(env, 'PAYMENT_GATEWAY_TIMEOUT_MS', 15_000),
+      reconcileAfterMinutes: intFrom(env, 'PAYMENT_RECONCILE_AFTER_MINUTES', 15),
+      reconcileIntervalSeconds: intFrom(env, 'PAYMENT_RECONCILE_INTERVAL_SECONDS', 300),
+      sandbox: {
+        enabled: !env.PAYMENT_GATEWAY_URL && flagFrom(env, 'PAYMENT_SANDBOX', !isProduction),
+        port: intFrom(env, 'SANDBOX_BANK_PORT', 0),
+        callbacks: flagFrom(env, 'SANDBOX_BANK_CALLBACKS', true),
+      },
     },
     session: {
       idleMinutes: intFrom(env, 'SESSION_IDLE_MINUTES', 30),

@@ -1,19 +1,27 @@
 // Builds every service from the config, the database and a clock.
 import type { Db } from '../db/connection.ts';
+import { createAccountSettings } from './account-settings.ts';
 import { createAudit } from './audit.ts';
+import { createBills } from './bills.ts';
 import { createAuth } from './auth.ts';
 import { createCabinet } from './cabinet.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createFormatter } from './format.ts';
+import { createGateway } from './gateway.ts';
+import { createHistory } from './history.ts';
 import { createLetters } from './letters.ts';
 import { createMonthlyClose } from './monthly-close.ts';
 import { createOperators } from './operators.ts';
 import { createOverview } from './overview.ts';
+import { createPayments } from './payments.ts';
+import { createPdfRenderer } from './pdf.ts';
 import { createReadings } from './readings.ts';
 import { createMail } from './mail.ts';
 import { createSessions } from './sessions.ts';
+import { createSupport } from './support.ts';
 import { createThrottle } from './throttle.ts';
+import { createUploads } from './uploads.ts';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -41,5 +49,27 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
   const monthlyClose = createMonthlyClose({ db, clock, company: config.company });
   const format = createFormatter(config.company.timeZone);
-  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, operators, monthlyClose, format };
+  const history = createHistory({ db, clock, company: config.company, format });
+  // The gateway reads config.payment at each call: server.ts sets gatewayUrl once the sandbox listens.
+  const gateway = createGateway(config.payment);
+  const payments = createPayments({
+    db,
+    clock,
+    company: config.company,
+    baseUrl: config.baseUrl,
+    gateway,
+    readings,
+    audit,
+    mail,
+    letters,
+    format,
+    reconcile: { afterMinutes: config.payment.reconcileAfterMinutes, intervalSeconds: config.payment.reconcileIntervalSeconds },
+  });
+  // One Chromium for the process, launched at the first PDF; close it with pdf.close().
+  const pdf = createPdfRenderer({ chromePath: config.chromePath, sandbox: config.chromeSandbox, concurrency: 3, timeoutMs: 20_000 });
+  const bills = createBills({ db, clock, company: config.company, renderer: pdf, mail });
+  const uploads = createUploads(config.uploadsPath);
+  const accountSettings = createAccountSettings({ db, clock, audit, throttle, sessions, mail, letters, uploads });
+  const support = createSupport({ db, clock, audit, mail, letters, uploads, baseUrl: config.baseUrl });
+  return { config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support };
 }

@@ -24,5 +24,10 @@ export function createLetters(company: Company, baseUrl: string) {
       render('activation', 'Активация личного кабинета', data),
     recovery: (data: { code: string; accountNumber: string; minutes: number }) =>
       render('recovery', 'Код для восстановления пароля', data),
+    receipt: (data: { accountNumber: string; address: string; period: string; amount: string; orderNumber: string; paidAt: string; maskedPan: string }) =>
+      render('receipt', `Оплата принята: ${data.amount}`, data),
+    emailChangeCode: (data: { code: string; minutes: number }) => render('email-change-code', 'Код для смены адреса электронной почты', data),
+    emailChanged: (data: { newEmail: string }) => render('email-changed', 'Адрес электронной почты изменён', data),
+    supportAnswer: (data: { requestId: number; topic: string; link: string }) => render('support-answer', `Ответ на обращение № ${data.requestId}`, data),
   };
 }

@@ -4,12 +4,15 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/connection.ts';
 import {
+  getOutboxMessage,
   insertOutboxAttachment,
   insertOutboxMessage,
   listDueOutboxMessages,
   listOutboxAttachments,
+  listRecentOutboxMessages,
   markOutboxFailed,
   markOutboxSent,
+  type OutboxRow,
 } from '../db/outbox.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 
@@ -31,6 +34,7 @@ const maxBackoffSeconds = 3600;
 export function createMail(db: Db, clock: Clock, options: { smtpUrl: string | null; from: string }) {
   const transport: Transporter | null = options.smtpUrl ? nodemailer.createTransport(withPool(options.smtpUrl)) : null;
   let flushing: Promise<void> | null = null;
+  let again = false;
   let timer: NodeJS.Timeout | null = null;
 
   async function sendDue(): Promise<void> {
@@ -58,7 +62,6 @@ export function createMail(db: Db, clock: Clock, options: { smtpUrl: string | nu
           markOutboxFailed(db, message.id, String((error as Error).message).slice(0, 500), nowSeconds(clock) + backoff);
         }
       }
-      if (due.length < batchSize) return;
     }
   }
 
@@ -86,14 +89,21 @@ export function createMail(db: Db, clock: Clock, options: { smtpUrl: string | nu
       return id;
     },
 
-    /** Sends what is due; concurrent calls share one run. */
+    /** Sends what is due; a call during a run makes that run look again before it ends. */
     flush(): Promise<void> {
       if (!transport) return Promise.resolve();
-      if (!flushing) {
-        flushing = sendDue().finally(() => {
-          flushing = null;
-        });
+      if (flushing) {
+        again = true;
+        return flushing;
       }
+      flushing = (async () => {
+        do {
+          again = false;
+          await sendDue();
+        } while (again);
+      })().finally(() => {
+        flushing = null;
+      });
       return flushing;
     },
 
@@ -111,6 +121,10 @@ export function createMail(db: Db, clock: Clock, options: { smtpUrl: string | nu
     },
 
     sendsMail: transport !== null,
+
+    /** For the dev mailbox page: the newest letters, sent or kept. */
+    recent: (limit: number): OutboxRow[] => listRecentOutboxMessages(db, limit),
+    letter: (id: number): OutboxRow | undefined => getOutboxMessage(db, id),
   };
   return mail;
 }

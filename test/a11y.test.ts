@@ -137,8 +137,56 @@ const pages: PageCase[] = [
   { name: 'link-account', route: '/a/:link/accounts/new', url: ({ user }) => `${user.home}accounts/new`, as: 'user', status: 200, expect: 'form[action$="/accounts/new"]' },
   { name: 'link-account-empty', route: '/a/:link/accounts/new', url: ({ user }) => `${user.home}accounts/new`, as: 'user', submit: { form: 'form[action$="/accounts/new"]' }, status: 422, expect: '#error-summary' },
   { name: 'cabinet-history', route: '/a/:link/history', url: ({ user }) => `${user.home}history`, as: 'user', status: 200, expect: '[aria-current="page"]' },
+  { name: 'bill', route: '/a/:link/bills/:period', url: ({ user }) => `${user.home}bills/2026-10`, as: 'user', status: 200, expect: '#bill-qr' },
+  { name: 'bill-not-closed', route: '/a/:link/bills/:period', url: ({ user }) => `${user.home}bills/2026-11`, as: 'user', status: 404, expect: '#bill-not-found' },
+  { name: 'history-readings', route: '/a/:link/history/:view', url: ({ user }) => `${user.home}history/readings`, as: 'user', status: 200, expect: '#history-table' },
+  { name: 'history-readings-month', route: '/a/:link/history/:view/:period', url: ({ user }) => `${user.home}history/readings/2026-09`, as: 'user', status: 200, expect: '#month-table' },
+  { name: 'history-payments', route: '/a/:link/history/:view', url: ({ user }) => `${user.home}history/payments`, as: 'user', status: 200, expect: '#range-form' },
+  { name: 'history-payments-month', route: '/a/:link/history/:view/:period', url: ({ user }) => `${user.home}history/payments/2026-10`, as: 'user', status: 200, expect: '#month-title' },
+  { name: 'history-charges', route: '/a/:link/history/:view', url: ({ user }) => `${user.home}history/charges`, as: 'user', status: 200, expect: '#charges-chart' },
+  { name: 'history-charges-month', route: '/a/:link/history/:view/:period', url: ({ user }) => `${user.home}history/charges/2026-10`, as: 'user', status: 200, expect: '#month-facts' },
+  { name: 'history-consumption', route: '/a/:link/history/:view', url: ({ user }) => `${user.home}history/consumption`, as: 'user', status: 200, expect: '#consumption-chart' },
+  { name: 'history-consumption-clipped', route: '/a/:link/history/:view', url: ({ user }) => `${user.home}history/consumption?from=2017-01&to=2026-11`, as: 'user', status: 200, expect: '#range-notice' },
+  { name: 'history-consumption-month', route: '/a/:link/history/:view/:period', url: ({ user }) => `${user.home}history/consumption/2026-10`, as: 'user', status: 200, expect: '#month-table' },
+  {
+    name: 'history-range-reversed',
+    route: '/a/:link/history/:view',
+    url: ({ user }) => `${user.home}history/charges`,
+    as: 'user',
+    submit: { form: '#range-form', fields: () => ({ from: '2026-10', to: '2026-01' }) },
+    status: 422,
+    expect: '#to-error',
+  },
+  { name: 'history-bad-period', route: '/a/:link/history/:view/:period', url: ({ user }) => `${user.home}history/charges/2026-13`, as: 'user', status: 404, expect: '#period-problem' },
+  { name: 'pay', route: '/a/:link/pay', url: ({ user }) => `${user.home}pay`, as: 'user', status: 200, expect: 'form[action$="/pay"]' },
+  { name: 'pay-no-meter', route: '/a/:link/pay', url: ({ multiUser }) => `${multiUser.noMeterHome}pay`, as: 'multiUser', status: 200, expect: 'form[action$="/pay/order"]' },
+  { name: 'payments', route: '/a/:link/payments', url: ({ user }) => `${user.home}payments`, as: 'user', status: 200, expect: '#no-payments' },
+  { name: 'payment-security', route: '/payment-security', url: () => '/payment-security', status: 200, expect: 'main h1' },
+  { name: 'refunds', route: '/refunds', url: () => '/refunds', status: 200, expect: 'main h1' },
+  { name: 'delivery', route: '/delivery', url: () => '/delivery', status: 200, expect: 'main h1' },
+  { name: 'requisites', route: '/requisites', url: () => '/requisites', status: 200, expect: '#requisites' },
   { name: 'cabinet-settings', route: '/a/:link/settings', url: ({ user }) => `${user.home}settings`, as: 'user', status: 200, expect: '[aria-current="page"]' },
   { name: 'cabinet-support', route: '/a/:link/support', url: ({ user }) => `${user.home}support`, as: 'user', status: 200, expect: '[aria-current="page"]' },
+  // Настройки and Центр поддержки (issue 7).
+  { name: 'settings-email', route: '/a/:link/settings/email', url: ({ user }) => `${user.home}settings/email`, as: 'user', status: 200, expect: 'form[action$="/settings/email"]' },
+  { name: 'settings-email-bad', route: '/a/:link/settings/email', url: ({ user }) => `${user.home}settings/email`, as: 'user', submit: { form: 'form[action$="/settings/email"]', fields: () => ({ email: 'not-an-email' }) }, status: 422, expect: '#email-error' },
+  { name: 'settings-email-confirm', route: '/a/:link/settings/email/confirm', url: ({ user }) => `${user.home}settings/email/confirm`, as: 'user', status: 200, expect: 'form[action$="/settings/email/confirm"]' },
+  { name: 'settings-email-confirm-empty', route: '/a/:link/settings/email/confirm', url: ({ user }) => `${user.home}settings/email/confirm`, as: 'user', submit: { form: 'form[action$="/settings/email/confirm"]' }, status: 422, expect: '#code-error' },
+  { name: 'settings-phone', route: '/a/:link/settings/phone', url: ({ user }) => `${user.home}settings/phone`, as: 'user', status: 200, expect: '#phone' },
+  { name: 'settings-password', route: '/a/:link/settings/password', url: ({ user }) => `${user.home}settings/password`, as: 'user', status: 200, expect: '#current' },
+  { name: 'settings-password-empty', route: '/a/:link/settings/password', url: ({ user }) => `${user.home}settings/password`, as: 'user', submit: { form: 'form[action$="/settings/password"]' }, status: 422, expect: '#error-summary' },
+  { name: 'settings-remove-primary', route: '/a/:link/settings/remove', url: ({ user }) => `${user.home}settings/remove`, as: 'user', status: 200, expect: '#close-warning' },
+  { name: 'settings-remove-additional', route: '/a/:link/settings/remove', url: ({ multiUser }) => `${multiUser.noMeterHome}settings/remove`, as: 'multiUser', status: 200, expect: '#confirm-remove' },
+  { name: 'settings-two-accounts', route: '/a/:link/settings', url: ({ multiUser }) => `${multiUser.home}settings`, as: 'multiUser', status: 200, expect: '#delivery-form' },
+  { name: 'support-list', route: '/a/:link/support', url: ({ user }) => `${user.home}support`, as: 'user', status: 200, expect: '#request-list' },
+  { name: 'support-new', route: '/a/:link/support/new', url: ({ user }) => `${user.home}support/new`, as: 'user', status: 200, expect: 'input[type="file"]' },
+  { name: 'support-new-empty', route: '/a/:link/support/new', url: ({ user }) => `${user.home}support/new`, as: 'user', submit: { form: '#request-form' }, status: 422, expect: '#error-summary' },
+  { name: 'support-request', route: '/a/:link/support/:request', url: ({ user, app }) => `${user.home}support/${firstRequest(app)}`, as: 'user', status: 200, expect: '.message-operator [data-attachment]' },
+  { name: 'ops-requests', route: '/ops/requests', url: () => '/ops/requests?status=answered', as: 'operator', status: 200, expect: '#request-queue' },
+  { name: 'ops-request', route: '/ops/requests/:request', url: ({ app }) => `/ops/requests/${firstRequest(app)}`, as: 'operator', status: 200, expect: '#answer-form' },
+  { name: 'ops-request-empty-answer', route: '/ops/requests/:request', url: ({ app }) => `/ops/requests/${firstRequest(app)}`, as: 'operator', submit: { form: '#answer-form' }, status: 422, expect: '#text-error' },
+  { name: 'ops-accounts', route: '/ops/accounts', url: () => '/ops/accounts?q=500', as: 'operator', status: 200, expect: '#hits' },
+  { name: 'ops-account', route: '/ops/accounts/:account', url: ({ app }) => `/ops/accounts/${(app.db.prepare('SELECT account_id FROM support_requests ORDER BY id LIMIT 1').get() as { account_id: number }).account_id}`, as: 'operator', status: 200, expect: '#info-address' },
   { name: 'cabinet-foreign-link', route: '/a/:link/', url: () => '/a/999999/', as: 'user', status: 404, expect: 'main h1' },
   // The back office.
   { name: 'ops-login', route: '/ops/login', url: () => '/ops/login', status: 200, expect: 'form[action="/ops/login"]' },
@@ -166,6 +214,12 @@ const excluded: Record<string, string> = {
   '/': 'redirects: to /login, or to the cabinet of the logged-in user',
   '/ops/': 'redirects to /ops/readings (or /ops/login)',
   '/switch': 'redirects to the chosen account (an unknown one gets the 404 page, covered by not-found)',
+  '/a/:link/bills/:period.pdf': 'a PDF download (without Chromium it answers with the page checked as «bill»): test/bills.test.ts checks it',
+  '/payments/callback': "the bank's server-to-server notification: plain text, no page",
+  '/a/:link/payments/:payment': 'needs a registered order at a bank: checked with the sandbox bank in test/payments-a11y.test.ts',
+  '/a/:link/history/:view.csv': 'a CSV download, not a page (test/history.test.ts checks it)',
+  '/a/:link/support/:request/files/:file': 'an attachment download (Content-Disposition: attachment): test/support.test.ts checks it',
+  '/ops/requests/:request/files/:file': 'an attachment download for operators: test/support.test.ts checks it',
 };
 
 const test = suite<World>('accessibility: every page, JS off, 320 px, axe WCAG 2.1 AA');
@@ -234,6 +288,12 @@ test.before(async (world) => {
   assert.ok(token, 'the activation letter carries a link');
   world.pending = { number: pendingAccount.number, password: pendingPassword, token: token! };
   world.letterId = letter.id;
+
+  // Центр поддержки: the user's request with a photo, answered by an operator with a PDF.
+  const supportUserId = (app.db.prepare('SELECT id FROM users WHERE account_id = ?').get(account.id) as { id: number }).id;
+  const requestId = app.services.support.create(supportUserId, { accountId: account.id, topic: 'Оплата', text: 'Платёж не виден.\n<script>alert(1)</script>' }, [{ name: 'чек.png', mime: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') }], { ip: '127.0.0.1' });
+  const operatorId = (app.db.prepare('SELECT id FROM operators LIMIT 1').get() as { id: number }).id;
+  await app.services.support.answer(operatorId, app.services.support.forOperator(requestId)!.request, 'Платёж зачислен.', [{ name: 'справка.pdf', mime: 'application/pdf', buffer: Buffer.from('%PDF-1.4') }], { ip: '127.0.0.1' });
 });
 
 test.after(async (world) => {
@@ -249,6 +309,11 @@ test('the table covers every GET route', ({ app }) => {
   const stale = [...covered, ...Object.keys(excluded)].filter((route) => route !== null && !routes.includes(route));
   assert.equal(stale, [], `entries for routes the app no longer has: ${stale.join(', ')}`);
 });
+
+/** The first support request (seeded in `before`). */
+function firstRequest(app: TestApp): number {
+  return (app.db.prepare('SELECT id FROM support_requests ORDER BY id LIMIT 1').get() as { id: number }).id;
+}
 
 function describe(page: PageCase, url: string): string {
   return `${page.name} (${url})`;

@@ -25,15 +25,18 @@ ownership('every account-scoped route answers 404 to a foreign link and changes 
   const theirs = seedAccount(app.db);
   seedReading(app.db, { accountId: theirs.id, meterId: theirs.meterId!, period: '2026-10', seq: 1, value: 100 });
   await seedUser(app.db, mine.id, { password: 'password-123' });
-  const { linkId: theirLink } = await seedUser(app.db, theirs.id, { password: 'password-456' });
+  const { userId: theirUser, linkId: theirLink } = await seedUser(app.db, theirs.id, { password: 'password-456' });
+  // Their support request with an attachment: its ids fill :request and :file.
+  const theirRequest = app.services.support.create(theirUser, { accountId: theirs.id, topic: 'Оплата', text: 'чужое обращение' }, [{ name: 'a.pdf', mime: 'application/pdf', buffer: Buffer.from('%PDF-1.4 test') }], { ip: '127.0.0.1' });
+  const theirFile = (app.db.prepare('SELECT id FROM support_attachments WHERE request_id = ?').get(theirRequest) as { id: number }).id;
 
-  const params: Record<string, string> = { link: String(theirLink), seq: '1' };
+  const params: Record<string, string> = { link: String(theirLink), seq: '1', view: 'charges', period: '2026-10', payment: '1', request: String(theirRequest), file: String(theirFile) };
   const routes = listAppRoutes(createApp(app.services)).filter((route) => route.pattern.startsWith('/a/:link'));
   assert.ok(routes.length >= 8, `expected the cabinet's routes, found ${routes.length}`);
 
   const client = createClient(app.baseUrl);
   await client.post('/login', { accountNumber: mine.number, password: 'password-123' });
-  const snapshot = () => app.db.prepare('SELECT (SELECT count(*) FROM readings) AS r, (SELECT count(*) FROM account_links) AS l, (SELECT count(*) FROM ledger) AS g').get();
+  const snapshot = () => app.db.prepare('SELECT (SELECT count(*) FROM readings) AS r, (SELECT count(*) FROM account_links) AS l, (SELECT count(*) FROM ledger) AS g, (SELECT count(*) FROM support_messages) AS m, (SELECT group_concat(status) FROM support_requests) AS s').get();
   const before = snapshot();
   const auditBefore = (app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'access.foreign_link'").get() as { n: number }).n;
 

@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import type { Config } from '../../services/config.ts';
 
 export function securityHeaders(config: Config): RequestHandler[] {
+  // The «Оплатить» form's POST answers 303 to the bank's page, and form-action covers redirects.
+  const gateway = config.payment.gatewayUrl ? [new URL(config.payment.gatewayUrl).origin] : [];
   return [
     helmet({
       contentSecurityPolicy: {
@@ -14,7 +16,7 @@ export function securityHeaders(config: Config): RequestHandler[] {
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
-          formAction: ["'self'"],
+          formAction: ["'self'", ...gateway],
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],
           objectSrc: ["'none'"],

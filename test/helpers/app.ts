@@ -62,6 +62,7 @@ export async function startTestApp(options: { smtp?: boolean; env?: Record<strin
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.mail.close();
+      await services.pdf.close();
       await smtp?.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });

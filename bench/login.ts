@@ -1,0 +1,25 @@
+// Logs in over HTTP as a browser does: the CSRF cookie and field from GET /login, then POST /login.
+export type Session = { cookie: string; home: string };
+
+function cookiesOf(response: Response): string[] {
+  return response.headers.getSetCookie().map((header) => header.split(';')[0]);
+}
+
+export async function logIn(baseUrl: string, accountNumber: string, password: string): Promise<Session> {
+  const page = await fetch(`${baseUrl}/login`);
+  const csrfCookie = cookiesOf(page).find((cookie) => /svet_csrf=/.test(cookie));
+  const csrfField = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrfCookie || !csrfField) throw new Error('GET /login gave no CSRF cookie or field');
+  const response = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ accountNumber, password, _csrf: csrfField }).toString(),
+  });
+  const sessionCookie = cookiesOf(response).find((cookie) => /svet_session=/.test(cookie));
+  const home = response.headers.get('location');
+  if (response.status !== 303 || !sessionCookie || !home?.startsWith('/a/')) {
+    throw new Error(`POST /login answered ${response.status} ${home ?? ''}`);
+  }
+  return { cookie: `${sessionCookie}; ${csrfCookie}`, home };
+}

@@ -1,0 +1,78 @@
+// npm run bench [-- --duration 10 --accounts 1000]: the app's pages under load against an Express baseline.
+import autocannon from 'autocannon';
+import { constants, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
+import { demoUser } from '../scripts/demo/user.ts';
+import { freePort, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
+import { logIn } from './login.ts';
+import { scenarios, type Targets } from './scenarios.ts';
+
+const connections = 50;
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' } } });
+const duration = Number(values.duration);
+const accounts = Number(values.accounts);
+
+type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; failures: number };
+
+async function main(): Promise<boolean> {
+  const cached = cachedDemoDatabase(accounts, 3);
+  // The app writes sessions and audit entries: it gets a copy, and the cached set stays as generated.
+  const dir = mkdtempSync(join(tmpdir(), 'svet-bench-'));
+  const databasePath = join(dir, 'svet.db');
+  copyFileSync(cached, databasePath, constants.COPYFILE_FICLONE);
+  const children: Child[] = [];
+  try {
+    const [helloPort, appPort] = [await freePort(), await freePort()];
+    const hello = startChild('hello server', 'bench/hello-server.ts', [String(helloPort)], process.env);
+    children.push(hello);
+    const app = startChild('app', 'server.ts', [], {
+      ...process.env,
+      NODE_ENV: 'production', PORT: String(appPort), BASE_URL: 'https://localhost', DATABASE_PATH: databasePath,
+      SMTP_URL: 'smtp://127.0.0.1:2', MAIL_FROM: 'Свет КСК <no-reply@svet.localhost>', DEMO_DATA: '0',
+    });
+    children.push(app);
+    const targets: Omit<Targets, 'session'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
+    await waitUntilServing(hello, `${targets.hello}/`);
+    await waitUntilServing(app, `${targets.app}/login`);
+    const session = await logIn(targets.app, demoUser.accountNumber, demoUser.password);
+
+    console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
+    const rows: Row[] = [];
+    for (const scenario of scenarios) {
+      const { url, headers } = scenario.request({ ...targets, session });
+      const result = await autocannon({ url, headers, connections, duration });
+      rows.push({
+        name: scenario.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
+        non2xx: result.non2xx, failures: result.errors + result.timeouts,
+      });
+    }
+    printTable(rows);
+    return rows.every((row) => row.non2xx === 0 && row.failures === 0);
+  } finally {
+    await Promise.all(children.map(stopChild));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const baseline = rows[0].rps;
+  const table = [
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', '× baseline'],
+    ...rows.map((row) => [
+      row.name, row.rps.toFixed(0), String(row.p50), String(row.p99), String(row.non2xx), String(row.failures), (row.rps / baseline).toFixed(2),
+    ]),
+  ];
+  const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
+  for (const cells of table) console.log(cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+}
+
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
