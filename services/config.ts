@@ -77,6 +77,7 @@ export type Config = {
   mailFrom: string;
   chromePath: string;
   chromeSandbox: boolean;
+  pdf: { concurrency: number; timeoutMs: number };
   trustProxy: number;
   payment: {
     gatewayUrl: string | null;
@@ -134,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'Свет КСК <no-reply@svet.localhost>',
     chromePath: env.CHROME_PATH || '/usr/lib/chromium/chromium',
     chromeSandbox: flagFrom(env, 'CHROME_SANDBOX', isProduction),
+    pdf: { concurrency: Math.max(1, intFrom(env, 'PDF_CONCURRENCY', 3)), timeoutMs: intFrom(env, 'PDF_TIMEOUT_MS', 20_000) },
     trustProxy: intFrom(env, 'TRUST_PROXY', 0),
     payment: {
       gatewayUrl: env.PAYMENT_GATEWAY_URL || null,

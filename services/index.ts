@@ -66,7 +66,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
     reconcile: { afterMinutes: config.payment.reconcileAfterMinutes, intervalSeconds: config.payment.reconcileIntervalSeconds },
   });
   // One Chromium for the process, launched at the first PDF; close it with pdf.close().
-  const pdf = createPdfRenderer({ chromePath: config.chromePath, sandbox: config.chromeSandbox, concurrency: 3, timeoutMs: 20_000 });
+  const pdf = createPdfRenderer({ chromePath: config.chromePath, sandbox: config.chromeSandbox, ...config.pdf });
   const bills = createBills({ db, clock, company: config.company, renderer: pdf, mail });
   const uploads = createUploads(config.uploadsPath);
   const accountSettings = createAccountSettings({ db, clock, audit, throttle, sessions, mail, letters, uploads });
