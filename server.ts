@@ -21,7 +21,7 @@ if (sandbox) {
   console.log(`Песочница банка: ${sandbox.origin} (карта 4111 1111 1111 1111)`);
 }
 const services = createServices(config, db, systemClock);
-if (config.demoData) ensureDemoData(db, config, systemClock);
+if (config.demoData) await ensureDemoData(db, config, systemClock);
 services.mail.startWorker();
 services.payments.startReconciler();
 

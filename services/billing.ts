@@ -30,6 +30,11 @@ export type MonthCharge = {
   recalculation: { kwh: number; amountKopecks: number } | null;
 };
 
+/** The ledger note of a recalculation, the same from the close and from the demo history. */
+export function recalculationNote(kwh: number): string {
+  return `Перерасчёт по показаниям: начислено по среднему или нормативу на ${kwh} кВт·ч больше фактического расхода`;
+}
+
 export const maxAverageMonths = 3;
 export const averageOverMonths = 6;
 

@@ -13,7 +13,7 @@ import {
 import type { Db } from '../db/connection.ts';
 import { isPeriodClosed } from '../db/readings.ts';
 import { getTariffPrices } from '../db/tariffs.ts';
-import { chargeForMonth, type MonthCharge } from './billing.ts';
+import { chargeForMonth, recalculationNote, type MonthCharge } from './billing.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 import type { Company } from './config.ts';
 import { addMonths } from './periods.ts';
@@ -89,7 +89,7 @@ export function createMonthlyClose(deps: { db: Db; clock: Clock; company: Compan
         period,
         amount_kopecks: charge.recalculation.amountKopecks,
         payment_id: null,
-        note: `Перерасчёт по показаниям: начислено по среднему или нормативу на ${charge.recalculation.kwh} кВт·ч больше фактического расхода`,
+        note: recalculationNote(charge.recalculation.kwh),
       });
     }
     report.charged++;

@@ -1,7 +1,7 @@
 // Simulates one demo account's life: its meter, monthly readings, charges, payments and ledger.
 import type { Category } from '../../db/accounts.ts';
 import type { BulkAccount, BulkCharge, BulkChargeLine, BulkLedgerEntry, BulkMeter, BulkPayment, BulkReading } from '../../db/bulk.ts';
-import { chargeForMonth, type PastMonth } from '../../services/billing.ts';
+import { chargeForMonth, recalculationNote, type PastMonth } from '../../services/billing.ts';
 import type { TariffPrice } from '../../services/tariffs.ts';
 import { addDays, dayOf } from './calendar.ts';
 import { holderName, multiZoneModels, ruralAddress, singleZoneModels, urbanAddress } from './names.ts';
@@ -137,7 +137,7 @@ export function simulateAccount(id: number, random: Random, context: HistoryCont
     history.ledger.push({ entry: { seq: ++ledgerSeq, at: closedAt, kind: 'charge', period, amount_kopecks: charge.amountKopecks, note: null }, payment: null });
     if (charge.recalculation) {
       balance += charge.recalculation.amountKopecks;
-      const note = `Перерасчёт по показаниям: начислено по среднему или нормативу на ${charge.recalculation.kwh} кВт·ч больше фактического расхода`;
+      const note = recalculationNote(charge.recalculation.kwh);
       history.ledger.push({ entry: { seq: ++ledgerSeq, at: closedAt, kind: 'recalculation', period, amount_kopecks: charge.recalculation.amountKopecks, note }, payment: null });
     }
 
