@@ -1,5 +1,6 @@
 // Logs in over HTTP as a browser does: the CSRF cookie and field from GET /login, then POST /login.
-export type Session = { cookie: string; home: string };
+/** csrf is the form token that goes with the CSRF cookie inside `cookie`. */
+export type Session = { cookie: string; home: string; csrf: string };
 
 function cookiesOf(response: Response): string[] {
   return response.headers.getSetCookie().map((header) => header.split(';')[0]);
@@ -21,5 +22,17 @@ export async function logIn(baseUrl: string, accountNumber: string, password: st
   if (response.status !== 303 || !sessionCookie || !home?.startsWith('/a/')) {
     throw new Error(`POST /login answered ${response.status} ${home ?? ''}`);
   }
-  return { cookie: `${sessionCookie}; ${csrfCookie}`, home };
+  return { cookie: `${sessionCookie}; ${csrfCookie}`, home, csrf: csrfField };
+}
+
+/** A reading form body a little above each zone's last accepted reading (from the form's hints). */
+export async function readingFormBody(baseUrl: string, session: Session): Promise<string> {
+  const page = await (await fetch(`${baseUrl}${session.home}readings`, { headers: { cookie: session.cookie } })).text();
+  const body = new URLSearchParams({ _csrf: session.csrf });
+  for (const match of page.matchAll(/name="(zone\d)"/g)) {
+    const hint = new RegExp(`id="${match[1]}-hint">Предыдущие принятые: (\\d+)`).exec(page);
+    body.set(match[1], String(Number(hint?.[1] ?? 0) + 5));
+  }
+  if (!body.has('zone1')) throw new Error('the demo user has no reading form');
+  return body.toString();
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
 import { freePort, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
-import { logIn } from './login.ts';
+import { logIn, readingFormBody } from './login.ts';
 import { scenarios, type Targets } from './scenarios.ts';
 
 const connections = 50;
@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { duration: { type: 'string', default: '
 const duration = Number(values.duration);
 const accounts = Number(values.accounts);
 
-type Row = { name: string; rps: number; p50: number; p99: number; non2xx: number; failures: number };
+type Row = { name: string; rps: number; p50: number; p99: number; unexpected: number; failures: number };
 
 async function main(): Promise<boolean> {
   const cached = cachedDemoDatabase(accounts, 3);
@@ -34,23 +34,25 @@ async function main(): Promise<boolean> {
       SMTP_URL: 'smtp://127.0.0.1:2', MAIL_FROM: 'Свет КСК <no-reply@svet.localhost>', DEMO_DATA: '0',
     });
     children.push(app);
-    const targets: Omit<Targets, 'session'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
+    const targets: Omit<Targets, 'session' | 'readingBody'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
     await waitUntilServing(hello, `${targets.hello}/`);
     await waitUntilServing(app, `${targets.app}/login`);
     const session = await logIn(targets.app, demoUser.accountNumber, demoUser.password);
+    const readingBody = await readingFormBody(targets.app, session);
 
     console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
     const rows: Row[] = [];
     for (const scenario of scenarios) {
-      const { url, headers } = scenario.request({ ...targets, session });
-      const result = await autocannon({ url, headers, connections, duration });
+      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody });
+      const result = await autocannon({ url, method: method ?? 'GET', headers, body, connections, duration });
+      const unexpected = scenario.expect === '3xx' ? result['2xx'] + result['4xx'] + result['5xx'] : result.non2xx;
       rows.push({
         name: scenario.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
-        non2xx: result.non2xx, failures: result.errors + result.timeouts,
+        unexpected, failures: result.errors + result.timeouts,
       });
     }
     printTable(rows);
-    return rows.every((row) => row.non2xx === 0 && row.failures === 0);
+    return rows.every((row) => row.unexpected === 0 && row.failures === 0);
   } finally {
     await Promise.all(children.map(stopChild));
     rmSync(dir, { recursive: true, force: true });
@@ -60,9 +62,9 @@ async function main(): Promise<boolean> {
 function printTable(rows: Row[]): void {
   const baseline = rows[0].rps;
   const table = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', '× baseline'],
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'unexpected status', 'errors', '× baseline'],
     ...rows.map((row) => [
-      row.name, row.rps.toFixed(0), String(row.p50), String(row.p99), String(row.non2xx), String(row.failures), (row.rps / baseline).toFixed(2),
+      row.name, row.rps.toFixed(0), String(row.p50), String(row.p99), String(row.unexpected), String(row.failures), (row.rps / baseline).toFixed(2),
     ]),
   ];
   const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));

@@ -1,8 +1,10 @@
 // What the benchmark loads: the first scenario is the baseline the others are compared with.
 import type { Session } from './login.ts';
 
-export type Targets = { hello: string; app: string; session: Session };
-export type Scenario = { name: string; request(targets: Targets): { url: string; headers?: Record<string, string> } };
+export type Targets = { hello: string; app: string; session: Session; readingBody: string };
+export type Request = { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
+/** expect: the status class a healthy answer has (a form POST answers 303). */
+export type Scenario = { name: string; expect?: '2xx' | '3xx'; request(targets: Targets): Request };
 
 export const scenarios: Scenario[] = [
   { name: 'Express 5 hello world (baseline)', request: ({ hello }) => ({ url: `${hello}/` }) },
@@ -13,4 +15,14 @@ export const scenarios: Scenario[] = [
   },
   { name: 'GET /a/<link>/history/consumption', request: ({ app, session }) => ({ url: `${app}${session.home}history/consumption`, headers: { cookie: session.cookie } }) },
   { name: 'GET /a/<link>/history/charges', request: ({ app, session }) => ({ url: `${app}${session.home}history/charges`, headers: { cookie: session.cookie } }) },
+  {
+    name: 'POST /a/<link>/readings (submit)',
+    expect: '3xx',
+    request: ({ app, session, readingBody }) => ({
+      url: `${app}${session.home}readings`,
+      method: 'POST',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://localhost' },
+      body: readingBody,
+    }),
+  },
 ];
