@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services/index.ts';
+import { readingStatusLabels } from '../services/labels.ts';
 import { zoneNames } from '../services/tariffs.ts';
 import { fields, keptValues, parseForm } from './forms.ts';
 import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
@@ -100,6 +101,7 @@ export function cabinetRoutes(services: Services): Router {
       meter,
       estimate: readings.estimate(accountRow, meter, consumption),
       zoneNames: zoneNames[meter.zones],
+      statusLabel: readingStatusLabels[rows[0].status],
     });
   });
 

@@ -1,18 +1,10 @@
 // История under /a/<link>/history: four views by month, each month's details, and CSV downloads.
 import { Router, type Request, type Response } from 'express';
 import { isPeriod } from '../services/periods.ts';
-import {
-  chargeBasisLabels,
-  historyViews,
-  historyViewTitles,
-  paymentChannelLabels,
-  paymentStatusLabels,
-  readingSourceLabels,
-  readingStatusLabels,
-  type Extent,
+import { historyViews, historyViewTitles, type Extent,
   type HistoryView,
-  type Range,
-} from '../services/history.ts';
+type Range } from '../services/history.ts';
+import { chargeBasisLabels, paymentChannelLabels, paymentStatusLabels, readingSourceLabels, readingStatusLabels } from '../services/labels.ts';
 import type { Services } from '../services/index.ts';
 import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
 

@@ -20,6 +20,7 @@ import type { Company } from './config.ts';
 import { formatKwh, formatMoney, formatPeriod, type Formatter } from './format.ts';
 import { addMonths, localDate, monthsBetween, periodOf } from './periods.ts';
 import { zoneNames } from './tariffs.ts';
+import { chargeBasisLabels, paymentChannelLabels, paymentStatusLabels, readingSourceLabels, readingStatusLabels } from './labels.ts';
 
 export const historyViews = ['readings', 'payments', 'charges', 'consumption'] as const;
 export type HistoryView = (typeof historyViews)[number];
@@ -31,21 +32,10 @@ export const historyViewTitles: Record<HistoryView, string> = {
   consumption: 'Статистика потребления',
 };
 
+
 /** Latin names for the CSV's ASCII file name fallback. */
 const asciiViewNames: Record<HistoryView, string> = { readings: 'readings', payments: 'payments', charges: 'charges', consumption: 'consumption' };
 
-export const readingStatusLabels = { accepted: 'принято к расчёту', review: 'на проверке', rejected: 'не принято', replaced: 'заменено' } as const;
-export const readingSourceLabels = { customer: 'клиент', operator: 'оператор', billing: 'биллинг' } as const;
-export const paymentStatusLabels = {
-  created: 'создан',
-  pending: 'ожидает оплаты',
-  paid: 'оплачен',
-  declined: 'отклонён',
-  reversed: 'отменён',
-  refunded: 'возвращён',
-} as const;
-export const paymentChannelLabels = { card: 'банковская карта', bank: 'через банк', post: 'почта', office: 'касса' } as const;
-export const chargeBasisLabels = { readings: 'по показаниям', average: 'по среднему', norm: 'по нормативу' } as const;
 
 /** The longest range one page shows: ten years of months. */
 export const maxRangeMonths = 120;

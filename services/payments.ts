@@ -30,15 +30,8 @@ import type { Mail } from './mail.ts';
 import { localDate, periodOf } from './periods.ts';
 import type { CheckedReading, Readings } from './readings.ts';
 import { randomDigits } from './tokens.ts';
+import { paymentStatusLabels } from './labels.ts';
 
-export const paymentStatusLabels: Record<PaymentStatus, string> = {
-  created: 'создан',
-  pending: 'ожидает оплаты',
-  paid: 'оплачен',
-  declined: 'отклонён',
-  reversed: 'отменён',
-  refunded: 'возвращён',
-};
 
 /** A status only moves forward: a late answer about an earlier state never undoes a later one. */
 const statusRank: Record<PaymentStatus, number> = { created: 0, pending: 1, paid: 2, declined: 2, reversed: 3, refunded: 3 };
