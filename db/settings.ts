@@ -42,21 +42,3 @@ export function deleteUser(db: Db, userId: number): boolean {
   return prepared(db, 'DELETE FROM users WHERE id = ?').run(userId).changes === 1;
 }
 
-/** Accepted readings of a period range, for the billing side. */
-export function listAcceptedReadings(db: Db, fromPeriod: string, toPeriod: string) {
-  return prepared(
-    db,
-    `SELECT a.number, r.period, r.zone, r.value, r.submitted_at, r.source, m.serial
-       FROM readings r JOIN accounts a ON a.id = r.account_id JOIN meters m ON m.id = r.meter_id
-      WHERE r.status = 'accepted' AND r.period BETWEEN ? AND ?
-      ORDER BY a.number, r.period, r.seq, r.zone`,
-  ).iterate(fromPeriod, toPeriod) as IterableIterator<{ number: string; period: string; zone: number; value: number; submitted_at: number; source: string; serial: string }>;
-}
-
-export function listDeliveryChoices(db: Db) {
-  return prepared(
-    db,
-    `SELECT number, email_delivery, paper_refused_at FROM accounts
-      WHERE email_delivery = 1 OR paper_refused_at IS NOT NULL ORDER BY number`,
-  ).iterate() as IterableIterator<{ number: string; email_delivery: number; paper_refused_at: number | null }>;
-}
