@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { cachedDemoDatabase, cachedReferenceDay } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
 import { addMonths } from '../services/periods.ts';
+import { productionBenchEnv } from './production-env.ts';
 import { freePort, startChild, stopChild, waitUntilServing } from './children.ts';
 import { logIn } from './login.ts';
 
@@ -43,8 +44,7 @@ export async function benchHistory(set: { accounts: number; years: number }, dur
   const port = await freePort();
   const app = startChild('app', 'server.ts', [], {
     ...process.env,
-    NODE_ENV: 'production', PORT: String(port), BASE_URL: 'https://localhost', DATABASE_PATH: databasePath,
-    SMTP_URL: 'smtp://127.0.0.1:2', MAIL_FROM: 'Свет КСК <no-reply@svet.localhost>', DEMO_DATA: '0',
+    ...productionBenchEnv(port, databasePath),
   });
   const label = `${set.accounts} счетов × ${set.years} г.`;
   try {

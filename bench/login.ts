@@ -25,6 +25,17 @@ export async function logIn(baseUrl: string, accountNumber: string, password: st
   return { cookie: `${sessionCookie}; ${csrfCookie}`, home, csrf: csrfField };
 }
 
+/** Logs in to the JSON API: a bearer token and the primary link's id. */
+export async function apiLogIn(baseUrl: string, accountNumber: string, password: string): Promise<ApiSession> {
+  const login = await fetch(`${baseUrl}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountNumber, password }) });
+  if (login.status !== 200) throw new Error(`POST /api/v1/login answered ${login.status}`);
+  const { token } = (await login.json()) as { token: string };
+  const accounts = (await (await fetch(`${baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { accounts: { id: number }[] };
+  return { token, link: accounts.accounts[0].id };
+}
+
+export type ApiSession = { token: string; link: number };
+
 /** A reading form body a little above each zone's last accepted reading (from the form's hints). */
 export async function readingFormBody(baseUrl: string, session: Session): Promise<string> {
   const page = await (await fetch(`${baseUrl}${session.home}readings`, { headers: { cookie: session.cookie } })).text();

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
+import { productionBenchEnv } from './production-env.ts';
 import { freePort, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
-import { logIn, readingFormBody } from './login.ts';
+import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { scenarios, type Targets } from './scenarios.ts';
 
 const connections = 50;
@@ -30,20 +31,20 @@ async function main(): Promise<boolean> {
     children.push(hello);
     const app = startChild('app', 'server.ts', [], {
       ...process.env,
-      NODE_ENV: 'production', PORT: String(appPort), BASE_URL: 'https://localhost', DATABASE_PATH: databasePath,
-      SMTP_URL: 'smtp://127.0.0.1:2', MAIL_FROM: 'Свет КСК <no-reply@svet.localhost>', DEMO_DATA: '0',
+      ...productionBenchEnv(appPort, databasePath),
     });
     children.push(app);
-    const targets: Omit<Targets, 'session' | 'readingBody'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
+    const targets: Omit<Targets, 'session' | 'readingBody' | 'api'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
     await waitUntilServing(hello, `${targets.hello}/`);
     await waitUntilServing(app, `${targets.app}/login`);
     const session = await logIn(targets.app, demoUser.accountNumber, demoUser.password);
     const readingBody = await readingFormBody(targets.app, session);
+    const api = await apiLogIn(targets.app, demoUser.accountNumber, demoUser.password);
 
     console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
     const rows: Row[] = [];
     for (const scenario of scenarios) {
-      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody });
+      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody, api });
       const result = await autocannon({ url, method: method ?? 'GET', headers, body, connections, duration });
       const unexpected = scenario.expect === '3xx' ? result['2xx'] + result['4xx'] + result['5xx'] : result.non2xx;
       rows.push({

@@ -1,7 +1,7 @@
 // What the benchmark loads: the first scenario is the baseline the others are compared with.
-import type { Session } from './login.ts';
+import type { ApiSession, Session } from './login.ts';
 
-export type Targets = { hello: string; app: string; session: Session; readingBody: string };
+export type Targets = { hello: string; app: string; session: Session; readingBody: string; api: ApiSession };
 export type Request = { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
 /** expect: the status class a healthy answer has (a form POST answers 303). */
 export type Scenario = { name: string; expect?: '2xx' | '3xx'; request(targets: Targets): Request };
@@ -12,6 +12,10 @@ export const scenarios: Scenario[] = [
   {
     name: 'GET /a/<link>/ Главная (logged in)',
     request: ({ app, session }) => ({ url: app + session.home, headers: { cookie: session.cookie } }),
+  },
+  {
+    name: 'GET /api/v1/accounts/<link>/balance (bearer token)',
+    request: ({ app, api }) => ({ url: `${app}/api/v1/accounts/${api.link}/balance`, headers: { authorization: `Bearer ${api.token}` } }),
   },
   { name: 'GET /a/<link>/history/consumption', request: ({ app, session }) => ({ url: `${app}${session.home}history/consumption`, headers: { cookie: session.cookie } }) },
   { name: 'GET /a/<link>/history/charges', request: ({ app, session }) => ({ url: `${app}${session.home}history/charges`, headers: { cookie: session.cookie } }) },

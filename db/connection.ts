@@ -33,8 +33,21 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  writeTransactionsBeginImmediately(db);
   if (options.migrate !== false) migrate(db);
   return db;
+}
+
+/**
+ * db.transaction(fn) begins IMMEDIATE here, not DEFERRED. Scripts (the monthly close, imports)
+ * write beside the server: a deferred transaction that reads and then writes cannot wait for the
+ * other writer (SQLite answers SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT at once, busy_timeout or not),
+ * while BEGIN IMMEDIATE takes the write lock first and waits for it under busy_timeout. A
+ * transaction that only reads can ask for `db.transaction(fn).deferred()`.
+ */
+function writeTransactionsBeginImmediately(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => transaction(fn).immediate) as Db['transaction'];
 }
 
 export function migrate(db: Db): void {

@@ -39,3 +39,9 @@ export function deleteUserSessions(db: Db, userId: number): number {
 export function countUserSessions(db: Db, userId: number): number {
   return (prepared(db, 'SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(userId) as { n: number }).n;
 }
+
+/** Everything that lets a user in without the password: API tokens and PIN devices (their passkeys go with them). */
+export function deleteUserCredentialsBesidesPassword(db: Db, userId: number): void {
+  prepared(db, 'DELETE FROM api_tokens WHERE user_id = ?').run(userId);
+  prepared(db, 'DELETE FROM trusted_devices WHERE user_id = ?').run(userId);
+}

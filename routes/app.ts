@@ -4,31 +4,40 @@ import ejs from 'ejs';
 import express, { type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../services/index.ts';
+import type { Logger } from '../services/logger.ts';
+import { apiRoutes } from './api/index.ts';
 import { authRoutes } from './auth.ts';
 import { billRoutes } from './bills.ts';
 import { cabinetRoutes, cabinetSections } from './cabinet.ts';
 import { devRoutes } from './dev.ts';
 import { historyRoutes } from './history.ts';
 import { documentRoutes } from './documents.ts';
+import { healthRoutes } from './health.ts';
 import { merchantPageRoutes } from './merchant-pages.ts';
 import { operatorRoutes } from './operators.ts';
 import { opsSupportRoutes } from './ops-support.ts';
+import { passkeyLoginRoutes } from './passkeys.ts';
 import { paymentRoutes } from './payments.ts';
+import { pinRoutes, securityRoutes, trustedDeviceLocals } from './pin.ts';
+import { pwaRoutes } from './pwa.ts';
 import { settingsRoutes } from './settings.ts';
 import { supportRoutes, supportUploads } from './support.ts';
 import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
 import { cookieSettings } from './middleware/cookies.ts';
 import { csrfProtection } from './middleware/csrf.ts';
-import { errorHandler, notFound } from './middleware/errors.ts';
+import { errorHandler, notFound, type ErrorLog } from './middleware/errors.ts';
 import './middleware/locals.ts';
+import { requestLog } from './middleware/request-log.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { setUpSessions } from './middleware/sessions.ts';
 
 const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
 const staticDir = fileURLToPath(new URL('../static', import.meta.url));
 
-export function createApp(services: Services, options: { log?: (error: unknown) => void } = {}): Express {
+/** options.log receives unhandled errors (tests collect them); options.logger replaces services.logger. */
+export function createApp(services: Services, options: { log?: ErrorLog; logger?: Logger } = {}): Express {
   const { config } = services;
+  const logger = options.logger ?? services.logger;
   const app = express();
   const cookies = cookieSettings(config);
 
@@ -42,8 +51,13 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   app.set('x-powered-by', false);
   Object.assign(app.locals, { company: config.company, format: services.format, devMailbox: !config.isProduction, cabinetSections });
 
+  app.use(requestLog(logger));
   app.use(securityHeaders(config));
+  app.use(healthRoutes(services.health));
   app.use('/static', express.static(staticDir, { maxAge: config.isProduction ? '7d' : 0, index: false }));
+  app.use(pwaRoutes(services));
+  // The JSON API: bearer tokens, its own JSON body parser and errors; before cookies, sessions and CSRF.
+  app.use('/api/v1', apiRoutes(services, (error) => (options.log ? options.log(error) : logger.error({ err: error }, 'unhandled API error'))));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(cookieParser());
   app.use(setUpSessions(services, cookies));
@@ -57,13 +71,17 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
     next();
   });
 
+  app.use(trustedDeviceLocals(services, cookies));
   app.use(authRoutes(services, cookies));
+  app.use(pinRoutes(services, cookies));
+  app.use(passkeyLoginRoutes(services, cookies));
   app.use(documentRoutes());
   app.use(merchantPageRoutes());
   app.use(cabinetRoutes(services));
   app.use('/a/:link', requireUser, requireOwnLink(services), billRoutes(services));
   app.use('/a/:link', requireUser, requireOwnLink(services), settingsRoutes(services, cookies));
   app.use('/a/:link', requireUser, requireOwnLink(services), supportRoutes(services));
+  app.use('/a/:link', requireUser, requireOwnLink(services), securityRoutes(services, cookies));
   app.use(historyRoutes(services));
   app.use(paymentRoutes(services));
   app.use('/ops', operatorRoutes(services, cookies));
@@ -71,6 +89,6 @@ export function createApp(services: Services, options: { log?: (error: unknown) 
   if (!config.isProduction) app.use(devRoutes(services));
 
   app.use(notFound);
-  app.use(errorHandler(options.log ?? ((error) => console.error(error))));
+  app.use(errorHandler(options.log ?? ((error, context) => logger.error({ err: error, ...context }, 'unhandled error'))));
   return app;
 }

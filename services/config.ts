@@ -97,7 +97,18 @@ export type Config = {
   };
   registrationProof: boolean;
   demoData: boolean;
+  /** The mobile row: API bearer tokens, trusted devices (PIN), WebAuthn relying party. */
+  mobile: { apiTokenTtlHours: number; deviceCookieDays: number; webauthnRpId: string; webauthnOrigin: string };
+  /** pino level: 'silent' in tests, 'info' elsewhere. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** On SIGTERM, requests in flight get this long before their connections are cut. */
+  shutdownTimeoutMs: number;
+  backup: { dir: string; keep: number };
+  /** Sent letters (and their attachments) and the audit log are purged after this many days. */
+  retention: { outboxKeepDays: number; auditKeepDays: number };
 };
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const defaultCompanyPath = fileURLToPath(new URL('../company.json', import.meta.url));
 
@@ -157,14 +168,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     registrationProof: flagFrom(env, 'REGISTRATION_PROOF', true),
     demoData: flagFrom(env, 'DEMO_DATA', !isProduction),
+    mobile: {
+      apiTokenTtlHours: Math.max(1, intFrom(env, 'API_TOKEN_TTL_HOURS', 30 * 24)),
+      deviceCookieDays: Math.max(1, intFrom(env, 'TRUSTED_DEVICE_DAYS', 365)),
+      // WebAuthn refuses IP origins: BASE_URL must name the host (http://localhost:3000 in development).
+      webauthnRpId: env.WEBAUTHN_RP_ID || new URL(env.BASE_URL || `http://localhost:${port}`).hostname,
+      webauthnOrigin: env.WEBAUTHN_ORIGIN || new URL(env.BASE_URL || `http://localhost:${port}`).origin,
+    },
+    logLevel: logLevelFrom(env.LOG_LEVEL, name === 'test' ? 'silent' : 'info'),
+    shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+    backup: {
+      dir: env.BACKUP_DIR || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'backups'),
+      keep: Math.max(1, intFrom(env, 'BACKUP_KEEP', 7)),
+    },
+    retention: {
+      outboxKeepDays: Math.max(1, intFrom(env, 'OUTBOX_KEEP_DAYS', 90)),
+      auditKeepDays: Math.max(1, intFrom(env, 'AUDIT_KEEP_DAYS', 1095)),
+    },
   };
   if (isProduction) refuseUnsafeProduction(config, env);
   return config;
 }
 
+function logLevelFrom(raw: string | undefined, fallback: Config['logLevel']): Config['logLevel'] {
+  if (raw === undefined || raw === '') return fallback;
+  if (!(logLevels as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${raw}"`);
+  return raw as Config['logLevel'];
+}
+
+/** The sandbox bank's built-in credentials: a real acquirer never has these. */
+const demoPaymentSecrets = { PAYMENT_USERNAME: 'svet-sandbox', PAYMENT_PASSWORD: 'sandbox-password', PAYMENT_CALLBACK_KEY: 'sandbox-callback-key' } as const;
+
 function refuseUnsafeProduction(config: Config, env: NodeJS.ProcessEnv): void {
-  const missing = ['BASE_URL', 'DATABASE_PATH', 'SMTP_URL', 'MAIL_FROM'].filter((key) => !env[key]);
+  const missing = ['BASE_URL', 'DATABASE_PATH', 'SMTP_URL', 'MAIL_FROM', 'PAYMENT_GATEWAY_URL', ...Object.keys(demoPaymentSecrets)].filter((key) => !env[key]);
   if (missing.length > 0) throw new Error(`Production needs ${missing.join(', ')}`);
   if (!config.baseUrl.startsWith('https://')) throw new Error('Production needs an https:// BASE_URL');
   if (config.demoData) throw new Error('DEMO_DATA cannot be on in production');
+  if (flagFrom(env, 'PAYMENT_SANDBOX', false)) throw new Error('PAYMENT_SANDBOX cannot be on in production');
+  const demoSecrets = Object.entries(demoPaymentSecrets).filter(([key, value]) => env[key] === value).map(([key]) => key);
+  if (demoSecrets.length > 0) throw new Error(`Production refuses the sandbox's demo values of ${demoSecrets.join(', ')}`);
 }

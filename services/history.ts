@@ -163,7 +163,8 @@ export function createHistory(deps: { db: Db; clock: Clock; company: Company; fo
     return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000 - seconds;
   }
 
-  const readTransaction = <T>(read: () => T): T => db.transaction(read)();
+  // Deferred: a read-only snapshot never waits for a writer (db/connection.ts makes IMMEDIATE the default).
+  const readTransaction = <T>(read: () => T): T => db.transaction(read).deferred();
 
   /** The first and last months the account has anything in; the last is at least the current month. */
   function extentOf(accountId: number): Extent {

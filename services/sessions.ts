@@ -1,7 +1,15 @@
 // Sessions as lucia's guide describes: a random token in the cookie, its SHA-256 in the database,
 // expiry by inactivity and an absolute cap, last-seen written at most once a minute.
 import type { Db } from '../db/connection.ts';
-import { deleteSession, deleteUserSessions, getSessionById, insertSession, touchSession, type SessionRow } from '../db/sessions.ts';
+import {
+  deleteSession,
+  deleteUserCredentialsBesidesPassword,
+  deleteUserSessions,
+  getSessionById,
+  insertSession,
+  touchSession,
+  type SessionRow,
+} from '../db/sessions.ts';
 import { getUserById, type UserRow } from '../db/users.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 import { constantTimeEqual, hashSecret, randomToken } from './tokens.ts';
@@ -60,7 +68,9 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits) {
       deleteSession(db, hashSecret(token));
     },
 
+    /** Ends every way in but the password: web sessions, API tokens and PIN devices (a password change, a reset, «выйти везде»). */
     endAllForUser(userId: number): number {
+      deleteUserCredentialsBesidesPassword(db, userId);
       return deleteUserSessions(db, userId);
     },
 

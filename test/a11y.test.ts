@@ -115,6 +115,14 @@ const pages: PageCase[] = [
   // Public documents.
   { name: 'agreement', route: '/documents/agreement', url: () => '/documents/agreement', status: 200, expect: 'main h1' },
   { name: 'personal-data', route: '/documents/personal-data', url: () => '/documents/personal-data', status: 200, expect: 'main h1' },
+  // PIN login on a trusted device (the user's client holds a device cookie, see before), Безопасность, offline.
+  { name: 'pin', route: '/pin', url: () => '/pin', as: 'user', status: 200, expect: '#pin-form' },
+  { name: 'pin-wrong', route: '/pin', url: () => '/pin', as: 'user', submit: { form: '#pin-form', fields: () => ({ pin: '0000' }) }, status: 401, expect: '#pin-error' },
+  { name: 'pin-no-device', route: '/pin', url: () => '/pin', status: 200, expect: '#pin-unavailable' },
+  { name: 'security', route: '/a/:link/security', url: ({ user }) => `${user.home}security`, as: 'user', status: 200, expect: '#pin-change-form' },
+  { name: 'security-no-pin', route: '/a/:link/security', url: ({ multiUser }) => `${multiUser.home}security`, as: 'multiUser', status: 200, expect: '#pin-set-form' },
+  { name: 'security-pin-empty', route: '/a/:link/security', url: ({ multiUser }) => `${multiUser.home}security`, as: 'multiUser', submit: { form: '#pin-set-form' }, status: 422, expect: '#error-summary' },
+  { name: 'offline', route: '/offline', url: () => '/offline', status: 200, expect: '#offline' },
   // The cabinet.
   { name: 'cabinet-home', route: '/a/:link/', url: ({ user }) => user.home, as: 'user', status: 200, expect: '#last-readings' },
   { name: 'cabinet-home-two-accounts', route: '/a/:link/', url: ({ multiUser }) => multiUser.home, as: 'multiUser', status: 200, expect: 'form[action="/switch"]' },
@@ -216,9 +224,22 @@ const excluded: Record<string, string> = {
   '/switch': 'redirects to the chosen account (an unknown one gets the 404 page, covered by not-found)',
   '/a/:link/bills/:period.pdf': 'a PDF download (without Chromium it answers with the page checked as «bill»): test/bills.test.ts checks it',
   '/payments/callback': "the bank's server-to-server notification: plain text, no page",
+  '/healthz': 'JSON for a load balancer, no page: test/health.test.ts checks it',
   '/a/:link/payments/:payment': 'needs a registered order at a bank: checked with the sandbox bank in test/payments-a11y.test.ts',
   '/a/:link/history/:view.csv': 'a CSV download, not a page (test/history.test.ts checks it)',
   '/a/:link/support/:request/files/:file': 'an attachment download (Content-Disposition: attachment): test/support.test.ts checks it',
+  '/manifest.webmanifest': 'the web app manifest (JSON): test/pwa.test.ts checks it in Chromium',
+  '/sw.js': 'the service worker script: test/pwa.test.ts checks it',
+  '/api/v1/openapi.json': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/balance': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/history/readings': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/history/payments': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/history/charges': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/history/consumption': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/bills/:period': 'the JSON API (a PDF): test/api.test.ts',
+  '/api/v1/accounts/:link/support/requests': 'the JSON API (no HTML): test/api.test.ts',
+  '/api/v1/accounts/:link/support/requests/:request': 'the JSON API (no HTML): test/api.test.ts',
   '/ops/requests/:request/files/:file': 'an attachment download for operators: test/support.test.ts checks it',
 };
 
@@ -246,6 +267,7 @@ test.before(async (world) => {
   const reading = await client.post(`${login.location}readings`, { zone1: '1620', zone2: '760', confirm: 'yes' });
   assert.is(reading.status, 303, 'a reading is accepted');
   world.user = { number: account.number, email, home: login.location!, client, readingDone: reading.location! };
+  assert.is((await client.post(`${login.location}security/pin`, { password, pin: '2468', pinConfirm: '2468' })).status, 303, 'the user trusts this device with a PIN');
 
   const first = seedAccount(app.db);
   const noMeter = seedAccount(app.db, { zones: null });

@@ -1,0 +1,13 @@
+// The retention purge, safe beside the server (the server also runs it hourly): npm run purge
+// Expired sessions and codes; sent letters after OUTBOX_KEEP_DAYS; the audit log after AUDIT_KEEP_DAYS.
+import { openDatabase } from '../db/connection.ts';
+import { systemClock } from '../services/clock.ts';
+import { loadConfig } from '../services/config.ts';
+import { createRetention } from '../services/retention.ts';
+
+const config = loadConfig();
+const db = openDatabase(config.databasePath);
+const started = Date.now();
+const counts = createRetention({ db, clock: systemClock, session: config.session, policy: config.retention }).purge();
+db.close();
+console.log(JSON.stringify({ deleted: counts, seconds: (Date.now() - started) / 1000 }));
