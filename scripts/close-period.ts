@@ -1,5 +1,6 @@
 // Closes a billing period: npm run close-period -- --period 2026-10
-// Safe to run twice and beside the server: it commits in chunks and skips charged accounts.
+// Safe to run twice and beside the server: it commits in small chunks with pauses (so the server's
+// writes get the lock) and skips accounts already charged.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
 import { systemClock } from '../services/clock.ts';
@@ -7,16 +8,18 @@ import { loadConfig } from '../services/config.ts';
 import { createServices } from '../services/index.ts';
 import { isPeriod } from '../services/periods.ts';
 
-const { values } = parseArgs({ options: { period: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { period: { type: 'string' }, chunk: { type: 'string', default: '100' }, 'pause-ms': { type: 'string', default: '20' } },
+});
 if (!values.period || !isPeriod(values.period)) {
-  console.error('Usage: npm run close-period -- --period YYYY-MM');
+  console.error('Usage: npm run close-period -- --period YYYY-MM [--chunk 100] [--pause-ms 20]');
   process.exit(2);
 }
 const config = loadConfig();
 const db = openDatabase(config.databasePath);
 const services = createServices(config, db, systemClock);
 const started = Date.now();
-const report = services.monthlyClose.close(values.period);
+const report = await services.monthlyClose.closeBesideServer(values.period, { chunk: Number(values.chunk), pauseMs: Number(values['pause-ms']) });
 console.log(JSON.stringify({ ...report, seconds: (Date.now() - started) / 1000 }));
 db.close();
 if (report.missingTariff > 0) process.exit(1);

@@ -22,6 +22,10 @@ export type CloseReport = { period: string; charged: number; skipped: number; by
 
 export type MonthlyClose = ReturnType<typeof createMonthlyClose>;
 
+function emptyReport(period: string): CloseReport {
+  return { period, charged: 0, skipped: 0, byBasis: {}, missingTariff: 0 };
+}
+
 const historyMonths = 24;
 
 export function createMonthlyClose(deps: { db: Db; clock: Clock; company: Company }) {
@@ -96,27 +100,47 @@ export function createMonthlyClose(deps: { db: Db; clock: Clock; company: Compan
     report.byBasis[charge.basis] = (report.byBasis[charge.basis] ?? 0) + 1;
   }
 
+  const closeChunk = db.transaction((ids: number[], period: string, report: CloseReport) => {
+    for (const id of ids) closeAccount(id, period, report);
+  });
+
+  function* accountChunks(accountIds: number[] | undefined, chunk: number): Generator<number[]> {
+    if (accountIds) {
+      for (let i = 0; i < accountIds.length; i += chunk) yield accountIds.slice(i, i + chunk);
+      return;
+    }
+    let after = 0;
+    for (;;) {
+      const ids = listAccountIdsAfter(db, after, chunk);
+      if (ids.length === 0) return;
+      yield ids;
+      after = ids[ids.length - 1];
+    }
+  }
+
   return {
     compute,
 
     /** Closes the period for every account (or the given ones), committing in chunks. */
     close(period: string, options: { accountIds?: number[]; chunk?: number } = {}): CloseReport {
-      const report: CloseReport = { period, charged: 0, skipped: 0, byBasis: {}, missingTariff: 0 };
-      const chunk = options.chunk ?? 500;
-      const closeChunk = db.transaction((ids: number[]) => {
-        for (const id of ids) closeAccount(id, period, report);
-      });
-      if (options.accountIds) {
-        for (let i = 0; i < options.accountIds.length; i += chunk) closeChunk(options.accountIds.slice(i, i + chunk));
-        return report;
+      const report = emptyReport(period);
+      const chunks = accountChunks(options.accountIds, options.chunk ?? 500);
+      for (let ids = chunks.next(); !ids.done; ids = chunks.next()) closeChunk(ids.value, period, report);
+      return report;
+    },
+
+    /**
+     * The same beside a serving app: small chunks with a pause between them, so the server's own
+     * writes get the lock (a close of 500,000 accounts in 500-account chunks back to back starves it).
+     */
+    async closeBesideServer(period: string, options: { chunk?: number; pauseMs?: number } = {}): Promise<CloseReport> {
+      const report = emptyReport(period);
+      const chunks = accountChunks(undefined, options.chunk ?? 100);
+      for (let ids = chunks.next(); !ids.done; ids = chunks.next()) {
+        closeChunk(ids.value, period, report);
+        await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 20));
       }
-      let after = 0;
-      for (;;) {
-        const ids = listAccountIdsAfter(db, after, chunk);
-        if (ids.length === 0) return report;
-        closeChunk(ids);
-        after = ids[ids.length - 1];
-      }
+      return report;
     },
   };
 }

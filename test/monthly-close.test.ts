@@ -169,4 +169,11 @@ close('closing the whole base walks every account in chunks', ({ app }) => {
   assert.is(again.charged, 0);
 });
 
+close('the close beside a server commits small chunks with pauses and agrees with the plain close', async ({ app }) => {
+  const report = await app.services.monthlyClose.closeBesideServer('2027-01', { chunk: 4, pauseMs: 1 });
+  const accounts = (app.db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
+  assert.is(report.charged + report.skipped, accounts);
+  assert.is(app.services.monthlyClose.close('2027-01').charged, 0, 'nothing left for a second close');
+});
+
 close.run();
