@@ -3,13 +3,15 @@
 // AUDIT_KEEP_DAYS. Each delete is a short chunk, so it runs beside the server (hourly timer) or
 // as `npm run purge`.
 import type { Db } from '../db/connection.ts';
+import { deleteExpiredApiTokens } from '../db/api.ts';
+import { deleteStaleChallenges } from '../db/devices.ts';
 import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteSentOutbox, purgeChunk } from '../db/retention.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 import type { SessionLimits } from './sessions.ts';
 
 export type RetentionPolicy = { outboxKeepDays: number; auditKeepDays: number };
 
-export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number };
+export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number };
 
 export type Retention = ReturnType<typeof createRetention>;
 
@@ -41,6 +43,8 @@ export function createRetention(deps: { db: Db; clock: Clock; session: SessionLi
         codes: drain(() => deleteDeadCodes(db, now - codeGraceSeconds)),
         outbox: drain(() => deleteSentOutbox(db, now - policy.outboxKeepDays * day)),
         audit: drain(() => deleteOldAudit(db, now - policy.auditKeepDays * day)),
+        apiTokens: deleteExpiredApiTokens(db, now),
+        challenges: deleteStaleChallenges(db, now),
       };
     },
 
