@@ -19,8 +19,12 @@ export function insertAuditEntry(db: Db, entry: AuditEntry): void {
   ).run({ operator_id: null, ...entry });
 }
 
-export function listAuditEntries(db: Db, limit: number): (AuditEntry & { id: number })[] {
-  return prepared(db, 'SELECT id, at, event, user_id, operator_id, account_id, ip, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as (AuditEntry & {
-    id: number;
-  })[];
+/** The newest entries, all or those whose event starts with `eventPrefix` (letters, '_' and '.' only). */
+export function listAuditEntries(db: Db, limit: number, eventPrefix = ''): (AuditEntry & { id: number })[] {
+  return prepared(
+    db,
+    `SELECT id, at, event, user_id, operator_id, account_id, ip, detail FROM audit_log
+      WHERE ? = '' OR event GLOB ? || '*'
+      ORDER BY id DESC LIMIT ?`,
+  ).all(eventPrefix, eventPrefix, limit) as (AuditEntry & { id: number })[];
 }

@@ -69,6 +69,12 @@ export function operatorRoutes(services: Services, cookies: CookieSettings): Rou
 
   router.get('/', requireOperator, (_req, res) => res.redirect(303, '/ops/readings'));
 
+  router.get('/audit', requireOperator, (req, res) => {
+    const event = typeof req.query.event === 'string' && /^[a-z_.]{1,40}$/.test(req.query.event) ? req.query.event : '';
+    const entries = operators.auditLog(res.locals.operator!.id, { event }, requestContext(req));
+    res.render('pages/ops/audit', { title: 'Журнал безопасности', opsSection: 'audit', event, entries });
+  });
+
   router.get('/readings', requireOperator, (req, res) => {
     const status = req.query.status === 'rejected' ? 'rejected' : 'review';
     res.render('pages/ops/readings', { title: 'Показания на проверке', status, submissions: operators.queue(status), errors: {} });

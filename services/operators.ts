@@ -14,6 +14,7 @@ import {
   type OperatorRow,
 } from '../db/operators.ts';
 import { listReadingsForReview, recentReadings, setSubmissionStatus, type ReadingRow, type ReviewItem } from '../db/readings.ts';
+import { listAuditEntries, type AuditEntry } from '../db/audit.ts';
 import type { Audit, AuditContext } from './audit.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -124,6 +125,12 @@ export function createOperators(deps: { db: Db; clock: Clock; audit: Audit; thro
 
     logout(token: string): void {
       deleteOperatorSession(db, hashSecret(token));
+    },
+
+    /** The newest security events (optionally of one kind prefix, e.g. 'login'); reading them is itself audited. */
+    auditLog(operatorId: number, filter: { event: string }, context: AuditContext): (AuditEntry & { id: number })[] {
+      audit.record(context, { event: 'operator.audit_viewed', operatorId, detail: filter.event ? { event: filter.event } : undefined });
+      return listAuditEntries(db, 200, filter.event);
     },
 
     queue(status: 'review' | 'rejected'): ReviewSubmission[] {

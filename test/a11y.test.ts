@@ -209,6 +209,7 @@ const pages: PageCase[] = [
     status: 422,
     expect: '#error-summary',
   },
+  { name: 'ops-audit', route: '/ops/audit', url: () => '/ops/audit', as: 'operator', status: 200, expect: '#audit-table' },
   { name: 'ops-readings-rejected', route: '/ops/readings', url: () => '/ops/readings?status=rejected', as: 'operator', status: 200, expect: 'section.review' },
   // Development only.
   { name: 'dev-mailbox', route: '/dev/mailbox', url: () => '/dev/mailbox', status: 200, expect: '.mailbox' },

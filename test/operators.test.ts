@@ -106,4 +106,19 @@ ops('flagged readings are listed with the account history; accept and reject wit
   ]);
 });
 
+ops('operators read the audit log of security events, filtered by kind; a customer cannot', async ({ app, password, key }) => {
+  const client = await operatorClient(app, password, key);
+  const all = await client.get('/ops/audit');
+  assert.is(all.status, 200);
+  assert.ok(all.$('#audit-table td[data-event]').length > 0);
+  const logins = await client.get('/ops/audit?event=operator.login');
+  const events = logins.$('#audit-table td[data-event]').map((_, td) => logins.$(td).text()).get();
+  assert.ok(events.length > 0 && events.every((e) => e.startsWith('operator.login')), events.join(','));
+  assert.is((await client.get('/ops/audit?event=%27%20OR%201%3D1')).status, 200, 'a strange filter is ignored, not an error');
+  const viewed = app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'operator.audit_viewed'").get() as { n: number };
+  assert.ok(viewed.n >= 2, 'reading the log is itself logged');
+  const customer = createClient(app.baseUrl);
+  assert.is((await customer.get('/ops/audit')).location, '/ops/login');
+});
+
 ops.run();
