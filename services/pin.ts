@@ -62,6 +62,34 @@ export function createPin(deps: { db: Db; clock: Clock; audit: Audit; throttle: 
     return count >= maxPinAttempts ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: maxPinAttempts - count };
   }
 
+  /** Checks a device token (the cookie, or what the app keeps) and its PIN; audits the login. */
+  async function verifyLogin(
+    deviceToken: unknown,
+    pin: string,
+    context: RequestContext,
+  ): Promise<{ kind: 'ok'; user: UserRow } | Exclude<PinLoginResult, { kind: 'ok' }>> {
+    const ipKey = `pin:ip:${context.ip}`;
+    const verdict = throttle.check(ipKey, pinPerIp);
+    if (!verdict.allowed) return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds) };
+    const device = deviceFor(deviceToken);
+    if (!device) {
+      throttle.hit(ipKey);
+      audit.record(context, { event: 'pin.no_device' });
+      return { kind: 'no_device' };
+    }
+    if (device.disabled_at !== null) return { kind: 'locked' };
+    const user = getUserById(db, device.user_id);
+    if (!user || user.activated_at === null) return { kind: 'no_device' };
+    const check = await checkPin(device, pin, context);
+    if (check.kind === 'locked') return { kind: 'locked' };
+    if (check.kind === 'wrong') {
+      throttle.hit(ipKey);
+      return { kind: 'wrong', message: pinMessages.wrongPin(check.attemptsLeft) };
+    }
+    audit.record(context, { event: 'login.pin', userId: user.id, accountId: user.account_id, detail: { device: device.id } });
+    return { kind: 'ok', user };
+  }
+
   return {
     deviceFor,
     ownDevice,
@@ -120,27 +148,12 @@ export function createPin(deps: { db: Db; clock: Clock; audit: Audit; throttle: 
 
     /** PIN login: the device decides whose cabinet opens, so a cookie can only ever open its own user's. */
     async login(cookie: unknown, pin: string, context: RequestContext): Promise<PinLoginResult> {
-      const ipKey = `pin:ip:${context.ip}`;
-      const verdict = throttle.check(ipKey, pinPerIp);
-      if (!verdict.allowed) return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds) };
-      const device = deviceFor(cookie);
-      if (!device) {
-        throttle.hit(ipKey);
-        audit.record(context, { event: 'pin.no_device' });
-        return { kind: 'no_device' };
-      }
-      if (device.disabled_at !== null) return { kind: 'locked' };
-      const user = getUserById(db, device.user_id);
-      if (!user || user.activated_at === null) return { kind: 'no_device' };
-      const check = await checkPin(device, pin, context);
-      if (check.kind === 'locked') return { kind: 'locked' };
-      if (check.kind === 'wrong') {
-        throttle.hit(ipKey);
-        return { kind: 'wrong', message: pinMessages.wrongPin(check.attemptsLeft) };
-      }
-      const token = sessions.create(user.id, context);
-      audit.record(context, { event: 'login.pin', userId: user.id, accountId: user.account_id, detail: { device: device.id } });
-      return { kind: 'ok', token, primaryLinkId: listUserLinks(db, user.id)[0].id, userId: user.id };
+      const verified = await verifyLogin(cookie, pin, context);
+      if (verified.kind !== 'ok') return verified;
+      const token = sessions.create(verified.user.id, context);
+      return { kind: 'ok', token, primaryLinkId: listUserLinks(db, verified.user.id)[0].id, userId: verified.user.id };
     },
+
+    verifyLogin,
   };
 }

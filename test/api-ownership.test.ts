@@ -22,6 +22,8 @@ const notAccountScoped: Record<string, string> = {
   'POST /api/v1/login': 'issues a token for the credentials given',
   'POST /api/v1/logout': 'revokes the token it is called with',
   'GET /api/v1/accounts': "lists the token's own user's links only",
+  'POST /api/v1/login/pin': 'issues a token for the device token and PIN given; the device names its own user (tested in api.test.ts)',
+  'POST /api/v1/pin': "sets a PIN for the token's own user only",
 };
 
 /** A body that would act if a check were missing. */

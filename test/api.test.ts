@@ -251,4 +251,30 @@ api('logout revokes the token', async (world) => {
   assert.is((await call(world, 'GET', '/accounts', { token: world.token })).status, 200, 'other tokens live on');
 });
 
+api('PIN variant: set a PIN with the password, then log in with the device token and 4 digits; 5 wrong PINs lock it', async (world) => {
+  const account = seedAccount(world.app.db);
+  await seedUser(world.app.db, account.id, { password });
+  const login = await call(world, 'POST', '/login', { body: { accountNumber: account.number, password } });
+  const token = login.data.token as string;
+
+  const wrongPassword = await call(world, 'POST', '/pin', { token, body: { password: 'nope-nope', pin: '2468' } });
+  assert.is(wrongPassword.status, 422);
+  const badPin = await call(world, 'POST', '/pin', { token, body: { password, pin: '246' } });
+  assert.is(badPin.status, 422);
+  const set = await call(world, 'POST', '/pin', { token, body: { password, pin: '2468' } });
+  assert.is(set.status, 200);
+  const deviceToken = set.data.deviceToken as string;
+  assert.match(deviceToken, /^[a-z2-7]{32}$/);
+
+  const byPin = await call(world, 'POST', '/login/pin', { body: { deviceToken, pin: '2468' } });
+  assert.is(byPin.status, 200);
+  assert.is((await call(world, 'GET', '/accounts', { token: byPin.data.token })).data.accounts[0].accountNumber, account.number, 'the device opens its own user only');
+  assert.is((await call(world, 'POST', '/login/pin', { body: { deviceToken: 'a'.repeat(32), pin: '2468' } })).status, 401, 'an unknown device');
+
+  for (let i = 0; i < 4; i++) assert.is((await call(world, 'POST', '/login/pin', { body: { deviceToken, pin: '0000' } })).status, 401);
+  const fifth = await call(world, 'POST', '/login/pin', { body: { deviceToken, pin: '0000' } });
+  assert.is(fifth.status, 423);
+  assert.is((await call(world, 'POST', '/login/pin', { body: { deviceToken, pin: '2468' } })).status, 423, 'even the right PIN after the lockout');
+});
+
 api.run();

@@ -10,6 +10,8 @@ import { fields } from '../forms.ts';
 import { requestContext } from '../request-context.ts';
 import { ApiError, route, type ApiRoute } from './define.ts';
 
+const pinField = z.string().regex(/^\d{4}$/, 'PIN-код — ровно 4 цифры');
+
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const linkParams = z.object({ link: z.string().regex(/^[1-9]\d{0,15}$/, 'Идентификатор лицевого счёта — число').describe('id вашей связи с лицевым счётом из GET /accounts') });
 const kopecks = z.number().int();
@@ -82,7 +84,7 @@ const supportRequestSchema = z.object({
 });
 
 export function v1Routes(services: Services): ApiRoute[] {
-  const { overview, readings, history, payments, bills, support, cabinet, apiTokens } = services;
+  const { overview, readings, history, payments, bills, support, cabinet, apiTokens, pin } = services;
 
   function meterOf(accountId: number) {
     const subject = readings.subject(accountId);
@@ -153,6 +155,40 @@ export function v1Routes(services: Services): ApiRoute[] {
         if (result.kind === 'not_activated') throw new ApiError(403, 'not_activated', 'Учётная запись не активирована: перейдите по ссылке из письма.');
         if (result.kind === 'invalid') throw new ApiError(401, 'invalid_credentials', 'Неверный номер лицевого счёта или пароль.');
         res.json({ token: result.token, expiresAt: iso(result.expiresAt) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/login/pin',
+      summary: 'Вход по PIN-коду на доверенном устройстве: токен устройства и 4 цифры → токен',
+      tag: 'Вход',
+      auth: false,
+      body: z.object({ deviceToken: z.string().max(64), pin: pinField }),
+      responses: { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } },
+      errors: { 401: 'Неверный PIN-код или устройство не доверенное', 423: 'Вход по PIN-коду на устройстве заблокирован: войдите с паролем', 429: 'Слишком много попыток' },
+      handler: async ({ req, res, body }) => {
+        const result = await pin.verifyLogin(body.deviceToken, body.pin, requestContext(req));
+        if (result.kind === 'throttled') throw new ApiError(429, 'throttled', result.message);
+        if (result.kind === 'locked') throw new ApiError(423, 'pin_locked', 'Вход по PIN-коду на этом устройстве заблокирован: войдите с номером счёта и паролем.');
+        if (result.kind === 'no_device') throw new ApiError(401, 'unknown_device', 'Устройство не доверенное: войдите с номером счёта и паролем и установите PIN-код.');
+        if (result.kind === 'wrong') throw new ApiError(401, 'wrong_pin', result.message);
+        const issued = apiTokens.issue(result.user.id, requestContext(req));
+        res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/pin',
+      summary: 'Установить PIN-код: пароль и 4 цифры → токен доверенного устройства (хранить в приложении)',
+      tag: 'Вход',
+      auth: true,
+      body: z.object({ password: fields.loginPassword, pin: pinField }),
+      responses: { 200: { description: 'Токен устройства для входа по PIN-коду', schema: z.object({ deviceToken: z.string() }) } },
+      errors: { 422: 'Неверный пароль' },
+      handler: async ({ req, res, user, body }) => {
+        const result = await pin.setPin(user, body, undefined, requestContext(req));
+        if (!result.ok) throw new ApiError(422, 'validation', 'Проверьте данные', result.errors);
+        res.json({ deviceToken: result.deviceToken });
       },
     }),
     route({
