@@ -152,41 +152,50 @@ export function createPasskeys(deps: {
       return { ok: true, options };
     },
 
-    /** Login, step 2: a live challenge of this device, one of its passkeys, user verified; then a normal session. */
+    /** Login, step 2 on the web: the passkey verified, then a normal session. */
     async login(cookie: unknown, response: AuthenticationResponseJSON, context: RequestContext): Promise<{ ok: true; token: string; primaryLinkId: number } | PasskeyFailure> {
-      const ipKey = `passkey:ip:${context.ip}`;
-      const verdict = throttle.check(ipKey, passkeyLoginPerIp);
-      if (!verdict.allowed) return fail(429, 'throttled', retryMessage(verdict.retryAfterSeconds));
-      throttle.hit(ipKey);
-      const device = pin.deviceFor(cookie);
-      if (!device || device.disabled_at !== null) return fail(403, 'no_device', pinMessages.noDevice);
-      const challenge = signedChallenge(response);
-      const issued = challenge ? consumeChallenge(db, challenge, 'login', nowSeconds(clock)) : undefined;
-      if (!issued || issued.device_id !== device.id) {
-        audit.record(context, { event: 'passkey.login_bad_challenge', userId: device.user_id });
-        return fail(400, 'bad_challenge', passkeyMessages.failed);
-      }
-      const key = listDevicePasskeys(db, device.id).find((k) => k.id === response.id);
-      const user = getUserById(db, device.user_id);
-      if (!key || !user || user.activated_at === null) return fail(400, 'unknown_passkey', passkeyMessages.failed);
-      try {
-        const verified = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: issued.challenge,
-          expectedOrigin: rp.origin,
-          expectedRPID: rp.id,
-          requireUserVerification: true,
-          credential: { id: key.id, publicKey: new Uint8Array(key.public_key), counter: key.counter, transports: JSON.parse(key.transports) as AuthenticatorTransport[] },
-        });
-        if (!verified.verified) return fail(400, 'not_verified', passkeyMessages.failed);
-        updatePasskeyUse(db, key.id, verified.authenticationInfo.newCounter, nowSeconds(clock));
-      } catch (error) {
-        audit.record(context, { event: 'passkey.login_failed', userId: user.id, detail: { reason: String((error as Error).message).slice(0, 200) } });
-        return fail(400, 'not_verified', passkeyMessages.failed);
-      }
-      const token = sessions.create(user.id, context);
-      audit.record(context, { event: 'login.passkey', userId: user.id, accountId: user.account_id, detail: { device: device.id } });
-      return { ok: true, token, primaryLinkId: listUserLinks(db, user.id)[0].id };
+      const verified = await verifyLogin(cookie, response, context);
+      if (!verified.ok) return verified;
+      const token = sessions.create(verified.user.id, context);
+      return { ok: true, token, primaryLinkId: listUserLinks(db, verified.user.id)[0].id };
     },
+
+    verifyLogin,
   };
+
+  /** A live challenge of this device, one of its passkeys, the user verified (the web and the API). */
+  async function verifyLogin(cookie: unknown, response: AuthenticationResponseJSON, context: RequestContext): Promise<{ ok: true; user: UserRow } | PasskeyFailure> {
+    const ipKey = `passkey:ip:${context.ip}`;
+    const verdict = throttle.check(ipKey, passkeyLoginPerIp);
+    if (!verdict.allowed) return fail(429, 'throttled', retryMessage(verdict.retryAfterSeconds));
+    throttle.hit(ipKey);
+    const device = pin.deviceFor(cookie);
+    if (!device || device.disabled_at !== null) return fail(403, 'no_device', pinMessages.noDevice);
+    const challenge = signedChallenge(response);
+    const issued = challenge ? consumeChallenge(db, challenge, 'login', nowSeconds(clock)) : undefined;
+    if (!issued || issued.device_id !== device.id) {
+      audit.record(context, { event: 'passkey.login_bad_challenge', userId: device.user_id });
+      return fail(400, 'bad_challenge', passkeyMessages.failed);
+    }
+    const key = listDevicePasskeys(db, device.id).find((k) => k.id === response.id);
+    const user = getUserById(db, device.user_id);
+    if (!key || !user || user.activated_at === null) return fail(400, 'unknown_passkey', passkeyMessages.failed);
+    try {
+      const verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: issued.challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        requireUserVerification: true,
+        credential: { id: key.id, publicKey: new Uint8Array(key.public_key), counter: key.counter, transports: JSON.parse(key.transports) as AuthenticatorTransport[] },
+      });
+      if (!verified.verified) return fail(400, 'not_verified', passkeyMessages.failed);
+      updatePasskeyUse(db, key.id, verified.authenticationInfo.newCounter, nowSeconds(clock));
+    } catch (error) {
+      audit.record(context, { event: 'passkey.login_failed', userId: user.id, detail: { reason: String((error as Error).message).slice(0, 200) } });
+      return fail(400, 'not_verified', passkeyMessages.failed);
+    }
+    audit.record(context, { event: 'login.passkey', userId: user.id, accountId: user.account_id, detail: { device: device.id } });
+    return { ok: true, user };
+  }
 }

@@ -24,6 +24,8 @@ const notAccountScoped: Record<string, string> = {
   'GET /api/v1/accounts': "lists the token's own user's links only",
   'POST /api/v1/login/pin': 'issues a token for the device token and PIN given; the device names its own user (tested in api.test.ts)',
   'POST /api/v1/pin': "sets a PIN for the token's own user only",
+  'POST /api/v1/login/passkey/options': 'a challenge for the device token given (tested in passkeys.test.ts)',
+  'POST /api/v1/login/passkey': 'issues a token for a verified passkey of the device given (tested in passkeys.test.ts)',
 };
 
 /** A body that would act if a check were missing. */

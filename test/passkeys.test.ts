@@ -81,6 +81,28 @@ passkeys('enrol after the PIN, log in with the passkey, refuse a replay and an u
     assert.is(((await replay.json()) as { error: { code: string } }).error.code, 'bad_challenge');
     assert.equal(replay.headers.getSetCookie().filter((c) => c.startsWith('svet_session=')), [], 'no session from a replay');
 
+    // The API's passkey variant, as a native app would use it: device token → challenge → signed answer → bearer token.
+    const deviceToken = client.jar.get('svet_device')!;
+    await page.deleteCookie({ name: 'svet_session', domain: 'localhost' });
+    await page.goto(`${app.baseUrl}/login`, { waitUntil: 'load' });
+    await page.waitForSelector('#passkey-login:not([hidden])');
+    // A string, not a function: tsx would wrap a function's inner arrows in a helper the page lacks.
+    const apiLogin = (await page.evaluate(`(async (token) => {
+      const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        .then(async (r) => ({ status: r.status, data: await r.json() }));
+      const options = await post('/api/v1/login/passkey/options', { deviceToken: token });
+      const response = await window.SimpleWebAuthnBrowser.startAuthentication({ optionsJSON: options.data.options });
+      const first = await post('/api/v1/login/passkey', { deviceToken: token, response });
+      const replayed = await post('/api/v1/login/passkey', { deviceToken: token, response });
+      return { optionsStatus: options.status, first, replayed };
+    })(${JSON.stringify(deviceToken)})`)) as { optionsStatus: number; first: { status: number; data: { token: string } }; replayed: { status: number } };
+    assert.is(apiLogin.optionsStatus, 200);
+    assert.is(apiLogin.first.status, 200);
+    assert.match(apiLogin.first.data.token, /^[a-z2-7]{32}$/);
+    const accounts = await fetch(`${app.baseUrl}/api/v1/accounts`, { headers: { authorization: `Bearer ${apiLogin.first.data.token}` } });
+    assert.is(((await accounts.json()) as { accounts: { accountNumber: string }[] }).accounts[0].accountNumber, account.number);
+    assert.is(apiLogin.replayed.status, 400, 'the API refuses a replayed answer too');
+
     // User verification is required: an authenticator that cannot verify the user gets nowhere.
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
     await page.deleteCookie({ name: 'svet_session', domain: 'localhost' });
@@ -89,7 +111,7 @@ passkeys('enrol after the PIN, log in with the passkey, refuse a replay and an u
     await page.click('#passkey-login-button');
     await page.waitForSelector('#passkey-error:not([hidden])', { timeout: 15_000 });
     assert.is(new URL(page.url()).pathname, '/login');
-    assert.is((app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'login.passkey'").get() as { n: number }).n, 1);
+    assert.is((app.db.prepare("SELECT count(*) AS n FROM audit_log WHERE event = 'login.passkey'").get() as { n: number }).n, 2, 'the web and the API logins, no third');
     assert.equal(app.errors, []);
   } finally {
     await page.close();

@@ -84,7 +84,7 @@ const supportRequestSchema = z.object({
 });
 
 export function v1Routes(services: Services): ApiRoute[] {
-  const { overview, readings, history, payments, bills, support, cabinet, apiTokens, pin } = services;
+  const { overview, readings, history, payments, bills, support, cabinet, apiTokens, pin, passkeys } = services;
 
   function meterOf(accountId: number) {
     const subject = readings.subject(accountId);
@@ -172,6 +172,37 @@ export function v1Routes(services: Services): ApiRoute[] {
         if (result.kind === 'locked') throw new ApiError(423, 'pin_locked', 'Вход по PIN-коду на этом устройстве заблокирован: войдите с номером счёта и паролем.');
         if (result.kind === 'no_device') throw new ApiError(401, 'unknown_device', 'Устройство не доверенное: войдите с номером счёта и паролем и установите PIN-код.');
         if (result.kind === 'wrong') throw new ApiError(401, 'wrong_pin', result.message);
+        const issued = apiTokens.issue(result.user.id, requestContext(req));
+        res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/login/passkey/options',
+      summary: 'Вход по биометрии, шаг 1: токен доверенного устройства → параметры WebAuthn (challenge)',
+      tag: 'Вход',
+      auth: false,
+      body: z.object({ deviceToken: z.string().max(64) }),
+      responses: { 200: { description: 'PublicKeyCredentialRequestOptionsJSON для navigator.credentials.get', schema: z.object({ options: z.record(z.string(), z.unknown()) }) } },
+      errors: { 403: 'Устройство не доверенное, заблокировано или без ключа доступа' },
+      handler: async ({ res, body }) => {
+        const result = await passkeys.loginOptions(body.deviceToken);
+        if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+        res.json({ options: result.options });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/login/passkey',
+      summary: 'Вход по биометрии, шаг 2: ответ аутентификатора (AuthenticationResponseJSON) → токен',
+      tag: 'Вход',
+      auth: false,
+      body: z.object({ deviceToken: z.string().max(64), response: z.object({ id: z.string().max(1024) }).loose() }),
+      responses: { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } },
+      errors: { 400: 'Ответ не прошёл проверку (в том числе повтор)', 403: 'Устройство не доверенное', 429: 'Слишком много попыток' },
+      handler: async ({ req, res, body }) => {
+        const result = await passkeys.verifyLogin(body.deviceToken, body.response as never, requestContext(req));
+        if (!result.ok) throw new ApiError(result.status, result.code, result.message);
         const issued = apiTokens.issue(result.user.id, requestContext(req));
         res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
       },
