@@ -4,7 +4,8 @@
 // are exported so test/history-plans.test.ts can EXPLAIN each one.
 import type { Db } from './connection.ts';
 import { prepared } from './prepared.ts';
-import type { ReadingSource, ReadingStatus } from './readings.ts';
+import type { ChargeRow } from './charges.ts';
+import type { ReadingRow } from './readings.ts';
 
 /** Each statement with sample arguments in the order it takes them. */
 export const historyQueries = {
@@ -35,18 +36,7 @@ export const historyQueries = {
 
 export type HistoryQueryName = keyof typeof historyQueries;
 
-export type HistoryReading = {
-  period: string;
-  seq: number;
-  zone: number;
-  value: number;
-  submitted_at: number;
-  source: ReadingSource;
-  status: ReadingStatus;
-  reason: string | null;
-  early: number;
-  rollover: number;
-};
+export type HistoryReading = Pick<ReadingRow, 'period' | 'seq' | 'zone' | 'value' | 'submitted_at' | 'source' | 'status' | 'reason' | 'early' | 'rollover'>;
 
 export type HistoryPayment = {
   id: number;
@@ -59,14 +49,7 @@ export type HistoryPayment = {
   paid_at: number | null;
 };
 
-export type HistoryCharge = {
-  period: string;
-  basis: 'readings' | 'average' | 'norm';
-  kwh: number;
-  amount_kopecks: number;
-  source: 'computed' | 'imported';
-  due_on: string;
-};
+export type HistoryCharge = Pick<ChargeRow, 'period' | 'basis' | 'kwh' | 'amount_kopecks' | 'source' | 'due_on'>;
 
 export type HistoryChargeLine = { period: string; zone: number; band: number; kwh: number; kopecks_per_kwh: number; amount_kopecks: number };
 
