@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../db/connection.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser, type SeededAccount } from './helpers/fixtures.ts';
 import { createClient, type Client } from './helpers/http.ts';
 import { payThroughBank } from './helpers/payments.ts';
-import { freePort, killServerProcess, startServerProcess, type ServerProcess } from './helpers/server-process.ts';
+import { childServerEnv, freePort, killServerProcess, startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 
 const seed = Number(process.env.CRASH_SEED ?? 20261128);
 const kills = 10;
@@ -43,19 +43,13 @@ test.before(async (world) => {
     seedReading(world.db, { accountId: account.id, meterId: account.meterId!, period: '2026-01', seq: 1, value: 1000 });
     await seedUser(world.db, account.id, { password: 'password-123' });
   }
-  const port = await freePort();
-  world.baseUrl = `http://127.0.0.1:${port}`;
-  world.server = null;
-  world.env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    PORT: String(port),
-    BASE_URL: world.baseUrl,
-    DATABASE_PATH: dbPath,
-    DEMO_DATA: '0',
+  const child = await childServerEnv(dbPath, {
     SANDBOX_BANK_PORT: String(await freePort()),
     PAYMENT_RECONCILE_AFTER_MINUTES: '0',
-  };
+  });
+  world.env = child.env;
+  world.baseUrl = child.baseUrl;
+  world.server = null;
   world.server = await startServerProcess(world.env, world.baseUrl);
   const drivers: Driver[] = [];
   for (const account of accounts) {

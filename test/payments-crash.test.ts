@@ -2,7 +2,6 @@
 // after a restart the reconciliation (the script, or the timer at start) credits it exactly once.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -11,18 +10,11 @@ import { openDatabase, type Db } from '../db/connection.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser, type SeededAccount } from './helpers/fixtures.ts';
 import { createClient, type Client } from './helpers/http.ts';
 import { payThroughBank } from './helpers/payments.ts';
+import { childServerEnv, freePort } from './helpers/server-process.ts';
 
 type World = { dir: string; db: Db; env: NodeJS.ProcessEnv; baseUrl: string; account: SeededAccount; server: ChildProcess | null; output: string };
 
 const test = suite<World>('payments: crash between the bank and the callback');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `node --import tsx server.ts` — one process, so SIGKILL kills the server and its sandbox bank. */
 async function startServer(world: World): Promise<void> {
@@ -71,22 +63,16 @@ test.before(async (world) => {
   world.account = seedAccount(world.db);
   seedReading(world.db, { accountId: world.account.id, meterId: world.account.meterId!, period: '2026-01', seq: 1, value: 1000 });
   await seedUser(world.db, world.account.id, { password: 'password-123' });
-  const port = await freePort();
-  world.baseUrl = `http://127.0.0.1:${port}`;
-  world.output = '';
-  world.server = null;
-  world.env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    PORT: String(port),
-    BASE_URL: world.baseUrl,
-    DATABASE_PATH: dbPath,
-    DEMO_DATA: '0',
+  const child = await childServerEnv(dbPath, {
     SANDBOX_BANK_PORT: String(await freePort()),
     // The bank never calls back: only asking it can reveal the payment.
     SANDBOX_BANK_CALLBACKS: '0',
     PAYMENT_RECONCILE_AFTER_MINUTES: '0',
-  };
+  });
+  world.env = child.env;
+  world.baseUrl = child.baseUrl;
+  world.output = '';
+  world.server = null;
 });
 
 test.after(async (world) => {

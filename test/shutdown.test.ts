@@ -12,7 +12,7 @@ import { openDatabase } from '../db/connection.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser, type SeededAccount } from './helpers/fixtures.ts';
 import { createClient, type Client } from './helpers/http.ts';
 import { orderForm, openOrderPage } from './helpers/payments.ts';
-import { freePort, killServerProcess, startServerProcess, type ServerProcess } from './helpers/server-process.ts';
+import { childServerEnv, killServerProcess, startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 
 /** A stand-in acquirer whose register.do answers only when the test releases it. */
 type SlowBank = { server: Server; url: string; registered: Promise<void>; release(): void };
@@ -63,18 +63,12 @@ test.before(async (world) => {
   await seedUser(db, world.account.id, { password: 'password-123' });
   db.close();
   world.bank = await startSlowBank();
-  const port = await freePort();
-  world.baseUrl = `http://127.0.0.1:${port}`;
-  world.server = null;
-  world.env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    PORT: String(port),
-    BASE_URL: world.baseUrl,
-    DATABASE_PATH: dbPath,
-    DEMO_DATA: '0',
+  const child = await childServerEnv(dbPath, {
     PAYMENT_GATEWAY_URL: world.bank.url,
-  };
+  });
+  world.env = child.env;
+  world.baseUrl = child.baseUrl;
+  world.server = null;
 });
 
 test.after(async (world) => {

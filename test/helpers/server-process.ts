@@ -38,3 +38,11 @@ export async function killServerProcess(server: ServerProcess | null, signal: No
   server.child.kill(signal);
   await server.exited;
 }
+
+/** The environment and address of a child server on a free port with the given database; `extra` adds settings. */
+export async function childServerEnv(databasePath: string, extra: Record<string, string> = {}): Promise<{ env: NodeJS.ProcessEnv; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { PATH: process.env.PATH, NODE_ENV: 'test', PORT: String(port), BASE_URL: baseUrl, DATABASE_PATH: databasePath, DEMO_DATA: '0', ...extra };
+  return { env, baseUrl };
+}
