@@ -1,5 +1,6 @@
 // /api/v1 for a native app: the table of routes over the same services as the pages. Each route's
 // schemas validate the request and make its part of the OpenAPI document (routes/api/define.ts).
+import type { Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
 import { historyViews, type HistoryView, type Range } from '../../services/history.ts';
@@ -11,6 +12,13 @@ import { requestContext } from '../request-context.ts';
 import { ApiError, route, type ApiRoute } from './define.ts';
 
 const pinField = z.string().regex(/^\d{4}$/, 'PIN-код — ровно 4 цифры');
+
+/** What every login variant answers: a bearer token and when it expires. */
+const tokenResponse = { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } };
+
+function sendToken(res: Response, issued: { token: string; expiresAt: number }): void {
+  res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
+}
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const linkParams = z.object({ link: z.string().regex(/^[1-9]\d{0,15}$/, 'Идентификатор лицевого счёта — число').describe('id вашей связи с лицевым счётом из GET /accounts') });
@@ -144,7 +152,7 @@ export function v1Routes(services: Services): ApiRoute[] {
       tag: 'Вход',
       auth: false,
       body: z.object({ accountNumber: fields.accountNumber, password: fields.loginPassword }),
-      responses: { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } },
+      responses: tokenResponse,
       errors: { 401: 'Неверный номер лицевого счёта или пароль', 403: 'Учётная запись не активирована', 429: 'Слишком много попыток (заголовок Retry-After)' },
       handler: async ({ req, res, body }) => {
         const result = await apiTokens.login(body.accountNumber, body.password, requestContext(req));
@@ -154,7 +162,7 @@ export function v1Routes(services: Services): ApiRoute[] {
         }
         if (result.kind === 'not_activated') throw new ApiError(403, 'not_activated', 'Учётная запись не активирована: перейдите по ссылке из письма.');
         if (result.kind === 'invalid') throw new ApiError(401, 'invalid_credentials', 'Неверный номер лицевого счёта или пароль.');
-        res.json({ token: result.token, expiresAt: iso(result.expiresAt) });
+        sendToken(res, result);
       },
     }),
     route({
@@ -164,7 +172,7 @@ export function v1Routes(services: Services): ApiRoute[] {
       tag: 'Вход',
       auth: false,
       body: z.object({ deviceToken: z.string().max(64), pin: pinField }),
-      responses: { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } },
+      responses: tokenResponse,
       errors: { 401: 'Неверный PIN-код или устройство не доверенное', 423: 'Вход по PIN-коду на устройстве заблокирован: войдите с паролем', 429: 'Слишком много попыток' },
       handler: async ({ req, res, body }) => {
         const result = await pin.verifyLogin(body.deviceToken, body.pin, requestContext(req));
@@ -172,8 +180,7 @@ export function v1Routes(services: Services): ApiRoute[] {
         if (result.kind === 'locked') throw new ApiError(423, 'pin_locked', 'Вход по PIN-коду на этом устройстве заблокирован: войдите с номером счёта и паролем.');
         if (result.kind === 'no_device') throw new ApiError(401, 'unknown_device', 'Устройство не доверенное: войдите с номером счёта и паролем и установите PIN-код.');
         if (result.kind === 'wrong') throw new ApiError(401, 'wrong_pin', result.message);
-        const issued = apiTokens.issue(result.user.id, requestContext(req));
-        res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
+        sendToken(res, apiTokens.issue(result.user.id, requestContext(req)));
       },
     }),
     route({
@@ -198,13 +205,12 @@ export function v1Routes(services: Services): ApiRoute[] {
       tag: 'Вход',
       auth: false,
       body: z.object({ deviceToken: z.string().max(64), response: z.object({ id: z.string().max(1024) }).loose() }),
-      responses: { 200: { description: 'Токен для заголовка Authorization: Bearer', schema: z.object({ token: z.string(), expiresAt: z.string() }) } },
+      responses: tokenResponse,
       errors: { 400: 'Ответ не прошёл проверку (в том числе повтор)', 403: 'Устройство не доверенное', 429: 'Слишком много попыток' },
       handler: async ({ req, res, body }) => {
         const result = await passkeys.verifyLogin(body.deviceToken, body.response as never, requestContext(req));
         if (!result.ok) throw new ApiError(result.status, result.code, result.message);
-        const issued = apiTokens.issue(result.user.id, requestContext(req));
-        res.json({ token: issued.token, expiresAt: iso(issued.expiresAt) });
+        sendToken(res, apiTokens.issue(result.user.id, requestContext(req)));
       },
     }),
     route({
