@@ -1,10 +1,10 @@
 // Starts Svet: config → database → services → app → listen; on SIGTERM/SIGINT a graceful stop.
 import { openDatabase } from './db/connection.ts';
 import { createApp } from './routes/app.ts';
-import { systemClock } from './services/clock.ts';
-import { loadConfig } from './services/config.ts';
+import { systemClock } from './services/platform/clock.ts';
+import { loadConfig } from './services/platform/config.ts';
 import { createServices } from './services/index.ts';
-import { startSandboxBank } from './services/sandbox-bank.ts';
+import { startSandboxBank } from './services/payments/sandbox-bank/sandbox-bank.ts';
 import { ensureDemoData } from './scripts/demo/ensure.ts';
 
 const config = loadConfig();

@@ -2,10 +2,10 @@
 // the experiment behind the README's advice for jobs that write beside the server.
 // tsx bench/close-in-slices.ts --period 2026-12 --slice 100 --pause-ms 20
 import { parseArgs } from 'node:util';
-import { listAccountIdsAfter } from '../db/billing.ts';
+import { listAccountIdsAfter } from '../db/billing/monthly-close.ts';
 import { openDatabase } from '../db/connection.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 import { createServices } from '../services/index.ts';
 
 const { values } = parseArgs({ options: { period: { type: 'string' }, slice: { type: 'string', default: '100' }, 'pause-ms': { type: 'string', default: '20' } } });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
-import { hashPassword } from '../services/passwords.ts';
+import { hashPassword } from '../services/auth/passwords.ts';
 import { freePort, projectRoot, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
 import { logIn, readingFormBody, type Session } from './login.ts';
 import { productionBenchEnv } from './production-env.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedDemoDatabase, cachedReferenceDay } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
-import { addMonths } from '../services/periods.ts';
+import { addMonths } from '../services/billing/periods.ts';
 import { productionBenchEnv } from './production-env.ts';
 import { freePort, startChild, stopChild, waitUntilServing } from './children.ts';
 import { logIn } from './login.ts';

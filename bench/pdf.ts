@@ -2,7 +2,7 @@
 // the concurrency limit, against a bare page.pdf() of the same HTML in the same run, and the
 // cached download over HTTP. Uses the test helpers for a temp database and the real app.
 import puppeteer from 'puppeteer-core';
-import { appendLedgerEntry } from '../db/billing.ts';
+import { appendLedgerEntry } from '../db/billing/monthly-close.ts';
 import { startTestApp } from '../test/helpers/app.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser } from '../test/helpers/fixtures.ts';
 import { createClient } from '../test/helpers/http.ts';

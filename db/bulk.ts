@@ -1,5 +1,5 @@
 // Bulk loading for the demo generator: positional INSERTs prepared once, and the pragmas around a load.
-import type { Category } from './accounts.ts';
+import type { Category } from './accounts/accounts.ts';
 import type { Db } from './connection.ts';
 
 export type BulkAccount = { id: number; number: string; holder: string; address: string; category: Category; norm_kwh: number; balance_kopecks: number; created_at: number };

@@ -1,7 +1,7 @@
 // Form parsing at the edge: zod schemas with Russian messages, errors keyed by field id.
 import { z } from 'zod';
-import type { FieldErrors } from '../services/auth.ts';
-import { passwordRules } from '../services/passwords.ts';
+import type { FieldErrors } from '../services/auth/auth.ts';
+import { passwordRules } from '../services/auth/passwords.ts';
 
 export const fields = {
   accountNumber: z

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RequestContext } from '../services/auth.ts';
+import type { RequestContext } from '../services/auth/auth.ts';
 
 export function requestContext(req: Request): RequestContext {
   return { ip: req.ip ?? '', userAgent: req.get('user-agent') ?? '' };

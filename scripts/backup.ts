@@ -1,8 +1,8 @@
 // An online backup, safe while the server runs: npm run backup [-- --dir /var/backups/svet --keep 14 --verify]
 // Writes svet-<UTC time>.db into BACKUP_DIR and keeps the newest BACKUP_KEEP of them.
 import { parseArgs } from 'node:util';
-import { backupDatabase, checkBackup } from '../services/backup.ts';
-import { loadConfig } from '../services/config.ts';
+import { backupDatabase, checkBackup } from '../services/ops/backup.ts';
+import { loadConfig } from '../services/platform/config.ts';
 
 const { values } = parseArgs({ options: { dir: { type: 'string' }, keep: { type: 'string' }, verify: { type: 'boolean', default: false } } });
 const config = loadConfig();

@@ -3,10 +3,10 @@
 // writes get the lock) and skips accounts already charged.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 import { createServices } from '../services/index.ts';
-import { isPeriod } from '../services/periods.ts';
+import { isPeriod } from '../services/billing/periods.ts';
 
 const { values } = parseArgs({
   options: { period: { type: 'string' }, chunk: { type: 'string', default: '100' }, 'pause-ms': { type: 'string', default: '20' } },

@@ -2,8 +2,8 @@
 // Usage: npm run create-operator -- --login ivanova --name "Иванова Мария"
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 import { createServices } from '../services/index.ts';
 
 const { values } = parseArgs({ options: { login: { type: 'string' }, name: { type: 'string' } } });

@@ -5,10 +5,10 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
-import { createBillingExchange } from '../services/billing-exchange.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
-import { isPeriod } from '../services/periods.ts';
+import { createBillingExchange } from '../services/billing/exchange.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
+import { isPeriod } from '../services/billing/periods.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
 const what = positionals[0];

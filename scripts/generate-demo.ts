@@ -2,8 +2,8 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 import { localDay } from './demo/calendar.ts';
 import { generateDemo } from './demo/generate.ts';
 import { insertDemoUser } from './demo/user.ts';

@@ -3,9 +3,9 @@
 // Runs beside the server: SQLite's busy_timeout makes the server's writes wait for a file's commit.
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../db/connection.ts';
-import { createBillingExchange, importColumns, type ImportKind } from '../services/billing-exchange.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { createBillingExchange, importColumns, type ImportKind } from '../services/billing/exchange.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 
 const args = process.argv.slice(2);
 const kinds = Object.keys(importColumns);

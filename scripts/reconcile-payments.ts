@@ -1,10 +1,10 @@
 // Settles card orders still pending with the bank (the same job the server runs on a timer):
 // `npm run reconcile-payments -- [--older-than-minutes N]`. Safe beside the running server.
 import { openDatabase } from '../db/connection.ts';
-import { systemClock } from '../services/clock.ts';
-import { loadConfig } from '../services/config.ts';
+import { systemClock } from '../services/platform/clock.ts';
+import { loadConfig } from '../services/platform/config.ts';
 import { createServices } from '../services/index.ts';
-import { startSandboxBank } from '../services/sandbox-bank.ts';
+import { startSandboxBank } from '../services/payments/sandbox-bank/sandbox-bank.ts';
 
 const config = loadConfig();
 const flag = process.argv.indexOf('--older-than-minutes');

@@ -2,8 +2,8 @@
 // Stop the server first: a database any process has open is refused. The backup must pass
 // PRAGMA integrity_check and carry a schema version this code runs; the replaced file is kept.
 import { parseArgs } from 'node:util';
-import { restoreDatabase } from '../services/backup.ts';
-import { loadConfig } from '../services/config.ts';
+import { restoreDatabase } from '../services/ops/backup.ts';
+import { loadConfig } from '../services/platform/config.ts';
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
 if (!values.from) {

@@ -7,7 +7,7 @@ import { generateHOTP } from '@oslojs/otp';
 import type { Page as BrowserPage, HTTPResponse } from 'puppeteer-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { insertAccountLink } from '../db/users.ts';
+import { insertAccountLink } from '../db/auth/users.ts';
 import { createApp } from '../routes/app.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';

@@ -2,7 +2,7 @@
 // so one definition both validates requests and generates the OpenAPI document.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AccountLinkRow, UserRow } from '../../db/users.ts';
+import type { AccountLinkRow, UserRow } from '../../db/auth/users.ts';
 
 export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 

@@ -3,10 +3,10 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { historyViews, type HistoryView, type Range } from '../../services/history.ts';
-import { isPeriod } from '../../services/periods.ts';
-import { maxTextChars, supportTopics } from '../../services/support.ts';
-import { randomToken } from '../../services/tokens.ts';
+import { historyViews, type HistoryView, type Range } from '../../services/history/history.ts';
+import { isPeriod } from '../../services/billing/periods.ts';
+import { maxTextChars, supportTopics } from '../../services/support/support.ts';
+import { randomToken } from '../../services/platform/tokens.ts';
 import { fields } from '../forms.ts';
 import { requestContext } from '../request-context.ts';
 import { ApiError, route, type ApiRoute } from './define.ts';

@@ -1,6 +1,6 @@
 // Cookie names and options: __Host- prefixed and Secure in production.
 import type { CookieOptions } from 'express';
-import type { Config } from '../../services/config.ts';
+import type { Config } from '../../services/platform/config.ts';
 
 export type CookieSettings = ReturnType<typeof cookieSettings>;
 

@@ -1,8 +1,8 @@
 // CSRF: a random token in a cookie and in every form (works in old browsers), plus the
 // Origin / Sec-Fetch-Site check when the browser sends those headers.
 import { Router, type Request } from 'express';
-import type { Config } from '../../services/config.ts';
-import { constantTimeEqual, randomToken } from '../../services/tokens.ts';
+import type { Config } from '../../services/platform/config.ts';
+import { constantTimeEqual, randomToken } from '../../services/platform/tokens.ts';
 import type { CookieSettings } from './cookies.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -1,7 +1,7 @@
 // What every template and handler may read from res.locals.
-import type { OperatorRow } from '../../db/operators.ts';
-import type { SessionRow } from '../../db/sessions.ts';
-import type { AccountLinkRow, UserRow } from '../../db/users.ts';
+import type { OperatorRow } from '../../db/ops/operators.ts';
+import type { SessionRow } from '../../db/auth/sessions.ts';
+import type { AccountLinkRow, UserRow } from '../../db/auth/users.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

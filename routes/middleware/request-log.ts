@@ -3,8 +3,8 @@
 // status, duration. Never bodies, cookies or headers beyond the id.
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../services/logger.ts';
-import { loggablePath } from '../../services/logger.ts';
+import type { Logger } from '../../services/platform/logger.ts';
+import { loggablePath } from '../../services/platform/logger.ts';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{8,64}$/;
 

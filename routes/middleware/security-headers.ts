@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Config } from '../../services/config.ts';
+import type { Config } from '../../services/platform/config.ts';
 
 export function securityHeaders(config: Config): RequestHandler[] {
   // The «Оплатить» form's POST answers 303 to the bank's page, and form-action covers redirects.

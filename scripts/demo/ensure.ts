@@ -1,9 +1,9 @@
 // Outside production: an empty database gets the default demo data set, and the console says how to try it.
-import { getAccountByNumber, getActiveMeter, getLastChargeAmount } from '../../db/accounts.ts';
+import { getAccountByNumber, getActiveMeter, getLastChargeAmount } from '../../db/accounts/accounts.ts';
 import { countAccounts } from '../../db/bulk.ts';
 import type { Db } from '../../db/connection.ts';
-import type { Clock } from '../../services/clock.ts';
-import type { Config } from '../../services/config.ts';
+import type { Clock } from '../../services/platform/clock.ts';
+import type { Config } from '../../services/platform/config.ts';
 import { localDay } from './calendar.ts';
 import { generateDemo } from './generate.ts';
 import { firstAccountNumber } from './history.ts';

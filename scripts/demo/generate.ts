@@ -1,10 +1,10 @@
 // Writes the demo data set into a database: tariffs, then accounts in chunks of one transaction each.
-import type { Category } from '../../db/accounts.ts';
+import type { Category } from '../../db/accounts/accounts.ts';
 import { beginBulkLoad, bulkInserters, countAccounts, endBulkLoad } from '../../db/bulk.ts';
 import type { Db } from '../../db/connection.ts';
-import { getTariffPrices, insertTariff } from '../../db/tariffs.ts';
-import type { Company } from '../../services/config.ts';
-import type { TariffPrice } from '../../services/tariffs.ts';
+import { getTariffPrices, insertTariff } from '../../db/billing/tariffs.ts';
+import type { Company } from '../../services/platform/config.ts';
+import type { TariffPrice } from '../../services/billing/tariffs.ts';
 import { addMonths, dayOf, midnightsIn } from './calendar.ts';
 import { simulateAccount, type AccountHistory, type ClosedPeriod, type HistoryContext, type Month } from './history.ts';
 import { accountRandom } from './random.ts';

@@ -1,8 +1,8 @@
 // Simulates one demo account's life: its meter, monthly readings, charges, payments and ledger.
-import type { Category } from '../../db/accounts.ts';
+import type { Category } from '../../db/accounts/accounts.ts';
 import type { BulkAccount, BulkCharge, BulkChargeLine, BulkLedgerEntry, BulkMeter, BulkPayment, BulkReading } from '../../db/bulk.ts';
-import { chargeForMonth, recalculationNote, type PastMonth } from '../../services/billing.ts';
-import type { TariffPrice } from '../../services/tariffs.ts';
+import { chargeForMonth, recalculationNote, type PastMonth } from '../../services/billing/month-charge.ts';
+import type { TariffPrice } from '../../services/billing/tariffs.ts';
 import { addDays, dayOf } from './calendar.ts';
 import { holderName, multiZoneModels, ruralAddress, singleZoneModels, urbanAddress } from './names.ts';
 import type { Random } from './random.ts';

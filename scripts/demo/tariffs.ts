@@ -1,6 +1,6 @@
 // Demo tariffs of the Kaluga region: a new price list every 1 July, volume bands from 2025-07-01.
-import type { Category } from '../../db/accounts.ts';
-import type { TariffRow } from '../../db/tariffs.ts';
+import type { Category } from '../../db/accounts/accounts.ts';
+import type { TariffRow } from '../../db/billing/tariffs.ts';
 
 const urbanGasSingle2025 = 736;
 const yearlyRise = 1.1;

@@ -1,9 +1,9 @@
 // The ready demo user: account 400000001, activated, with its primary link.
-import { getAccountByNumber } from '../../db/accounts.ts';
+import { getAccountByNumber } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
-import { insertAccountLink, insertUser, markUserActivated } from '../../db/users.ts';
-import type { Company } from '../../services/config.ts';
-import { hashPassword } from '../../services/passwords.ts';
+import { insertAccountLink, insertUser, markUserActivated } from '../../db/auth/users.ts';
+import type { Company } from '../../services/platform/config.ts';
+import { hashPassword } from '../../services/auth/passwords.ts';
 import { addDays, midnightsIn } from './calendar.ts';
 
 export const demoUser = { accountNumber: '400000001', password: 'demo-svet-2026', email: 'demo@example.ru', phone: '+79101234567' } as const;

@@ -1,4 +1,4 @@
-import type { Clock } from '../../services/clock.ts';
+import type { Clock } from '../../services/platform/clock.ts';
 
 export type TestClock = Clock & { set(iso: string): void; advance(seconds: number): void };
 

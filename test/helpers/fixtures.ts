@@ -1,8 +1,8 @@
 // Billing-side rows for tests, inserted through the same db functions the app uses.
 import type { Db } from '../../db/connection.ts';
-import { insertAccount, insertMeter, type Category } from '../../db/accounts.ts';
-import { insertAccountLink, insertUser, markUserActivated } from '../../db/users.ts';
-import { hashPassword } from '../../services/passwords.ts';
+import { insertAccount, insertMeter, type Category } from '../../db/accounts/accounts.ts';
+import { insertAccountLink, insertUser, markUserActivated } from '../../db/auth/users.ts';
+import { hashPassword } from '../../services/auth/passwords.ts';
 
 let nextNumber = 500000001;
 

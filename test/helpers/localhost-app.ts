@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/connection.ts';
 import { createApp } from '../../routes/app.ts';
-import { loadConfig, type Config } from '../../services/config.ts';
+import { loadConfig, type Config } from '../../services/platform/config.ts';
 import { createServices, type Services } from '../../services/index.ts';
 
 export type LocalhostApp = { baseUrl: string; db: Db; config: Config; services: Services; errors: unknown[]; stopServing(): Promise<void>; close(): Promise<void> };

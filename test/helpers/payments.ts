@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as assert from 'uvu/assert';
-import { startSandboxBank, type RunningSandboxBank, type SandboxBehaviour } from '../../services/sandbox-bank.ts';
+import { startSandboxBank, type RunningSandboxBank, type SandboxBehaviour } from '../../services/payments/sandbox-bank/sandbox-bank.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import type { Client, Page } from './http.ts';
 

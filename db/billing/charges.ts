@@ -1,0 +1,35 @@
+import type { Db } from '../connection.ts';
+
+/** How a month's volume was found: from readings, by the average, or by the norm. */
+export type Basis = 'readings' | 'average' | 'norm';
+
+/** One line of a charge: a zone's volume in one band at that band's price. */
+export type ChargeLine = { zone: number; band: number; kwh: number; kopecks_per_kwh: number; amount_kopecks: number };
+import { prepared } from '../prepared.ts';
+
+export type ChargeRow = {
+  account_id: number;
+  period: string;
+  basis: 'readings' | 'average' | 'norm';
+  kwh: number;
+  amount_kopecks: number;
+  source: 'computed' | 'imported';
+  due_on: string;
+  closed_at: number;
+};
+
+const chargeColumns = 'account_id, period, basis, kwh, amount_kopecks, source, due_on, closed_at';
+
+export function latestCharge(db: Db, accountId: number): ChargeRow | undefined {
+  return prepared(db, `SELECT ${chargeColumns} FROM charges WHERE account_id = ? ORDER BY period DESC LIMIT 1`).get(accountId) as
+    | ChargeRow
+    | undefined;
+}
+
+/** Monthly volumes of the account's closed periods, newest first. */
+export function recentChargeVolumes(db: Db, accountId: number, limit: number): { period: string; kwh: number }[] {
+  return prepared(db, 'SELECT period, kwh FROM charges WHERE account_id = ? ORDER BY period DESC LIMIT ?').all(accountId, limit) as {
+    period: string;
+    kwh: number;
+  }[];
+}

@@ -1,0 +1,27 @@
+// Deletes for the retention job, each a bounded chunk so the writer is never held for long.
+import type { Db } from '../connection.ts';
+import { prepared } from '../prepared.ts';
+
+export const purgeChunk = 1000;
+
+export function deleteExpiredSessions(db: Db, idleBefore: number, createdBefore: number): number {
+  return prepared(db, `DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE last_seen_at < ? OR created_at < ? LIMIT ${purgeChunk})`).run(idleBefore, createdBefore).changes;
+}
+
+export function deleteExpiredOperatorSessions(db: Db, idleBefore: number, createdBefore: number): number {
+  return prepared(db, `DELETE FROM operator_sessions WHERE id IN (SELECT id FROM operator_sessions WHERE last_seen_at < ? OR created_at < ? LIMIT ${purgeChunk})`).run(idleBefore, createdBefore).changes;
+}
+
+/** Codes past their expiry or used, after a day's grace (a customer may still click an old link and be told it expired). */
+export function deleteDeadCodes(db: Db, before: number): number {
+  return prepared(db, `DELETE FROM one_time_codes WHERE id IN (SELECT id FROM one_time_codes WHERE expires_at < @before OR used_at < @before LIMIT ${purgeChunk})`).run({ before }).changes;
+}
+
+/** Sent letters older than the cut; their attachments go by ON DELETE CASCADE. */
+export function deleteSentOutbox(db: Db, sentBefore: number): number {
+  return prepared(db, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY id LIMIT ${purgeChunk})`).run(sentBefore).changes;
+}
+
+export function deleteOldAudit(db: Db, before: number): number {
+  return prepared(db, `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ${purgeChunk})`).run(before).changes;
+}

@@ -1,0 +1,89 @@
+// Bearer tokens for the JSON API: a login with the same throttle counters as the web form, a
+// random token for the client, only its SHA-256 in the database, and a fixed expiry.
+import { getAccountByNumber } from '../../db/accounts/accounts.ts';
+import { deleteApiToken, deleteExpiredApiTokens, getApiToken, insertApiToken } from '../../db/auth/api-tokens.ts';
+import type { Db } from '../../db/connection.ts';
+import { getUserByAccountId, getUserById, type UserRow } from '../../db/auth/users.ts';
+import type { Audit } from '../ops/audit.ts';
+import type { RequestContext } from './auth.ts';
+import { nowSeconds, type Clock } from '../platform/clock.ts';
+import { decoyPasswordHash, verifyPassword } from './passwords.ts';
+import { limits, retryMessage, type Throttle } from './throttle.ts';
+import { constantTimeEqual, hashSecret, randomToken } from '../platform/tokens.ts';
+
+export type ApiLoginResult =
+  | { kind: 'ok'; token: string; expiresAt: number; userId: number }
+  | { kind: 'invalid' }
+  | { kind: 'not_activated' }
+  | { kind: 'throttled'; message: string; retryAfterSeconds: number };
+
+export type ApiTokens = ReturnType<typeof createApiTokens>;
+
+const tokenPattern = /^[a-z2-7]{32}$/;
+
+export function createApiTokens(deps: { db: Db; clock: Clock; throttle: Throttle; audit: Audit; ttlHours: number }) {
+  const { db, clock, throttle, audit } = deps;
+  const ttl = deps.ttlHours * 3600;
+  let lastSweep = 0;
+
+  function issue(userId: number, context: RequestContext): { token: string; expiresAt: number } {
+    const token = randomToken();
+    const now = nowSeconds(clock);
+    // Expired rows are swept now and then, on the write path, never on every request.
+    if (now - lastSweep > 3600) {
+      deleteExpiredApiTokens(db, now);
+      lastSweep = now;
+    }
+    insertApiToken(db, { id: hashSecret(token), user_id: userId, created_at: now, expires_at: now + ttl, user_agent: context.userAgent.slice(0, 300) });
+    return { token, expiresAt: now + ttl };
+  }
+
+  return {
+    issue,
+
+    /** As the web login: the same per-account and per-IP counters, so the API is no way around them. */
+    async login(accountNumber: string, password: string, context: RequestContext): Promise<ApiLoginResult> {
+      const accountKey = `login:account:${accountNumber}`;
+      const ipKey = `login:ip:${context.ip}`;
+      for (const [key, limit] of [[accountKey, limits.loginPerAccount], [ipKey, limits.loginPerIp]] as const) {
+        const verdict = throttle.check(key, limit);
+        if (!verdict.allowed) {
+          audit.record(context, { event: 'api.login.throttled', detail: { by: key === ipKey ? 'ip' : 'account' } });
+          return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
+        }
+      }
+      const account = getAccountByNumber(db, accountNumber);
+      const user: UserRow | undefined = account ? getUserByAccountId(db, account.id) : undefined;
+      const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
+      if (!user || !valid) {
+        throttle.hit(accountKey);
+        throttle.hit(ipKey);
+        audit.record(context, { event: 'api.login.failed', userId: user?.id ?? null, accountId: user?.account_id ?? null });
+        return { kind: 'invalid' };
+      }
+      if (user.activated_at === null) return { kind: 'not_activated' };
+      throttle.reset(accountKey);
+      const issued = issue(user.id, context);
+      audit.record(context, { event: 'api.login', userId: user.id, accountId: user.account_id });
+      return { kind: 'ok', ...issued, userId: user.id };
+    },
+
+    /** The user behind a live token, or null (malformed, unknown, expired or deactivated). */
+    validate(token: string): UserRow | null {
+      if (!tokenPattern.test(token)) return null;
+      const id = hashSecret(token);
+      const row = getApiToken(db, id);
+      if (!row || !constantTimeEqual(row.id, id)) return null;
+      if (row.expires_at <= nowSeconds(clock)) {
+        deleteApiToken(db, id);
+        return null;
+      }
+      const user = getUserById(db, row.user_id);
+      return user && user.activated_at !== null ? user : null;
+    },
+
+    revoke(token: string): void {
+      if (tokenPattern.test(token)) deleteApiToken(db, hashSecret(token));
+    },
+  };
+}

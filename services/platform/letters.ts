@@ -1,0 +1,33 @@
+// Renders the Russian letters (HTML and plain text) from views/emails.
+import ejs from 'ejs';
+import { fileURLToPath } from 'node:url';
+import type { Company } from './config.ts';
+
+const emailsDir = fileURLToPath(new URL('../../views/emails/', import.meta.url));
+
+export type RenderedLetter = { subject: string; text: string; html: string };
+
+export type Letters = ReturnType<typeof createLetters>;
+
+export function createLetters(company: Company, baseUrl: string) {
+  async function render(name: string, subject: string, data: Record<string, unknown>): Promise<RenderedLetter> {
+    const locals = { ...data, company, baseUrl, subject };
+    const [html, text] = await Promise.all([
+      ejs.renderFile(`${emailsDir}${name}.html.ejs`, locals, { cache: true }),
+      ejs.renderFile(`${emailsDir}${name}.txt.ejs`, locals, { cache: true, escape: (s: unknown) => String(s) }),
+    ]);
+    return { subject, html, text };
+  }
+
+  return {
+    activation: (data: { code: string; link: string; accountNumber: string }) =>
+      render('activation', 'Активация личного кабинета', data),
+    recovery: (data: { code: string; accountNumber: string; minutes: number }) =>
+      render('recovery', 'Код для восстановления пароля', data),
+    receipt: (data: { accountNumber: string; address: string; period: string; amount: string; orderNumber: string; paidAt: string; maskedPan: string }) =>
+      render('receipt', `Оплата принята: ${data.amount}`, data),
+    emailChangeCode: (data: { code: string; minutes: number }) => render('email-change-code', 'Код для смены адреса электронной почты', data),
+    emailChanged: (data: { newEmail: string }) => render('email-changed', 'Адрес электронной почты изменён', data),
+    supportAnswer: (data: { requestId: number; topic: string; link: string }) => render('support-answer', `Ответ на обращение № ${data.requestId}`, data),
+  };
+}
