@@ -1,14 +1,14 @@
 // Builds the Express app: middleware in one fixed order, then the route tables.
 import cookieParser from 'cookie-parser';
 import ejs from 'ejs';
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../services/index.ts';
 import type { Logger } from '../services/platform/logger.ts';
 import { apiRoutes } from './api/index.ts';
 import { authRoutes } from './auth/pages.ts';
 import { billRoutes } from './bills/bills.ts';
-import { cabinetRoutes, cabinetSections } from './accounts/cabinet.ts';
+import { accountSwitchRoutes, cabinetRoutes, cabinetSections } from './accounts/cabinet.ts';
 import { devRoutes } from './site/dev.ts';
 import { historyRoutes } from './history/history.ts';
 import { documentRoutes } from './site/documents.ts';
@@ -17,7 +17,7 @@ import { merchantPageRoutes } from './payments/merchant-pages.ts';
 import { operatorRoutes } from './ops/operators.ts';
 import { opsSupportRoutes } from './ops/support.ts';
 import { passkeyLoginRoutes } from './auth/passkeys.ts';
-import { paymentRoutes } from './payments/payments.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/payments.ts';
 import { pinRoutes, securityRoutes, trustedDeviceLocals } from './auth/pin.ts';
 import { pwaRoutes } from './site/pwa.ts';
 import { settingsRoutes } from './accounts/settings.ts';
@@ -77,13 +77,13 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(passkeyLoginRoutes(services, cookies));
   app.use(documentRoutes());
   app.use(merchantPageRoutes());
-  app.use(cabinetRoutes(services));
-  app.use('/a/:link', requireUser, requireOwnLink(services), billRoutes(services));
-  app.use('/a/:link', requireUser, requireOwnLink(services), settingsRoutes(services, cookies));
-  app.use('/a/:link', requireUser, requireOwnLink(services), supportRoutes(services));
-  app.use('/a/:link', requireUser, requireOwnLink(services), securityRoutes(services, cookies));
-  app.use(historyRoutes(services));
-  app.use(paymentRoutes(services));
+  app.use(accountSwitchRoutes(services));
+  app.use(paymentCallbackRoutes(services));
+  // One account's pages: the user and the link's ownership are checked once, then the area routers.
+  const account = Router({ mergeParams: true });
+  app.use('/a/:link', requireUser, requireOwnLink(services), account);
+  account.use(cabinetRoutes(services), historyRoutes(services), paymentRoutes(services), billRoutes(services));
+  account.use(settingsRoutes(services, cookies), supportRoutes(services), securityRoutes(services, cookies));
   app.use('/ops', operatorRoutes(services, cookies));
   app.use('/ops', opsSupportRoutes(services));
   if (!config.isProduction) app.use(devRoutes(services));

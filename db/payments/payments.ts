@@ -72,12 +72,12 @@ export function listAccountPayments(db: Db, accountId: number, limit: number): P
   return prepared(db, `SELECT ${paymentColumns} FROM payments WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`).all(accountId, limit) as PaymentRow[];
 }
 
-/** Card orders still waiting for the bank's word, created before `before` (unix seconds). */
+/** Card orders still waiting for the bank's word, created at or before `before` (unix seconds). */
 export function listUnsettledPayments(db: Db, before: number, limit: number): PaymentRow[] {
   return prepared(
     db,
     `SELECT ${paymentColumns} FROM payments
-      WHERE status IN ('created', 'pending') AND gateway_order_id IS NOT NULL AND created_at < ?
+      WHERE status IN ('created', 'pending') AND gateway_order_id IS NOT NULL AND created_at <= ?
       ORDER BY created_at LIMIT ?`,
   ).all(before, limit) as PaymentRow[];
 }

@@ -5,7 +5,7 @@ import type { Services } from '../../services/index.ts';
 import { readingStatusLabels } from '../../services/platform/labels.ts';
 import { zoneNames } from '../../services/billing/tariffs.ts';
 import { fields, keptValues, parseForm } from '../forms.ts';
-import { requireOwnLink, requireUser } from '../middleware/auth-guards.ts';
+import { requireUser } from '../middleware/auth-guards.ts';
 import { requestContext } from '../request-context.ts';
 
 /** The manual's sections, in the order of the cabinet's navigation. */
@@ -19,19 +19,22 @@ export const cabinetSections = [
 
 const linkSchema = z.object({ accountNumber: fields.accountNumber, proof: fields.proof });
 
-export function cabinetRoutes(services: Services): Router {
+/** GET /switch?link=…&section=…: the account switcher's form, which works without JS. */
+export function accountSwitchRoutes(services: Services): Router {
   const router = Router();
-  const { readings, overview, cabinet } = services;
-
   router.get('/switch', requireUser, (req, res) => {
-    const target = cabinet.links(res.locals.user!.id).find((link) => String(link.id) === String(req.query.link));
+    const target = services.cabinet.links(res.locals.user!.id).find((link) => String(link.id) === String(req.query.link));
     const section = cabinetSections.find((s) => s.path === req.query.section)?.path ?? '';
     if (!target) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     res.redirect(303, `/a/${target.id}/${section}`);
   });
+  return router;
+}
 
+/** Mounted under /a/:link behind the ownership guard. */
+export function cabinetRoutes(services: Services): Router {
+  const { readings, overview, cabinet } = services;
   const account = Router({ mergeParams: true });
-  router.use('/a/:link', requireUser, requireOwnLink(services), account);
 
   account.get('/', (_req, res) => {
     res.render('pages/cabinet/home', { title: 'Главная', section: 'home', view: overview.of(res.locals.link!.account_id) });
@@ -119,5 +122,5 @@ export function cabinetRoutes(services: Services): Router {
     res.redirect(303, `/a/${result.linkId}/`);
   });
 
-  return router;
+  return account;
 }

@@ -91,34 +91,43 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
+function parametersOf(r: ApiRoute): unknown[] {
+  const parameters: unknown[] = [];
+  for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    if (!schema) continue;
+    for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const optional = field.safeParse(undefined).success;
+      parameters.push({ name, in: where, required: where === 'path' || !optional, description: field.description, schema: jsonSchema(field, 'input') });
+    }
+  }
+  return parameters;
+}
+
+function responsesOf(r: ApiRoute): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, answer] of Object.entries(r.responses)) {
+    const contentType = answer.contentType ?? 'application/json';
+    responses[status] = {
+      description: answer.description,
+      ...(answer.schema || answer.contentType ? { content: { [contentType]: { schema: answer.schema ? jsonSchema(answer.schema, 'output') : { type: 'string', format: 'binary' } } } } : {}),
+    };
+  }
+  const errors: Record<number, string> = { ...r.errors };
+  if (r.auth) errors[401] = standardErrors[401];
+  if (r.path.includes(':')) errors[404] = errors[404] ?? standardErrors[404];
+  if (r.body) Object.assign(errors, { 400: standardErrors[400], 413: standardErrors[413], 415: standardErrors[415] });
+  if (r.body || r.query || r.params) errors[422] = errors[422] ?? standardErrors[422];
+  for (const [status, description] of Object.entries(errors)) {
+    responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  return responses;
+}
+
 /** The OpenAPI 3.1 document, generated from the same route table that serves the requests. */
 export function openApiDocument(routes: ApiRoute[], info: { title: string; version: string; serverUrl: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
-      if (!schema) continue;
-      for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-        const optional = field.safeParse(undefined).success;
-        parameters.push({ name, in: where, required: where === 'path' || !optional, description: field.description, schema: jsonSchema(field, 'input') });
-      }
-    }
-    const responses: Record<string, unknown> = {};
-    for (const [status, answer] of Object.entries(r.responses)) {
-      const contentType = answer.contentType ?? 'application/json';
-      responses[status] = {
-        description: answer.description,
-        ...(answer.schema || answer.contentType ? { content: { [contentType]: { schema: answer.schema ? jsonSchema(answer.schema, 'output') : { type: 'string', format: 'binary' } } } } : {}),
-      };
-    }
-    const errors: Record<number, string> = { ...r.errors };
-    if (r.auth) errors[401] = standardErrors[401];
-    if (r.path.includes(':')) errors[404] = errors[404] ?? standardErrors[404];
-    if (r.body) Object.assign(errors, { 400: standardErrors[400], 413: standardErrors[413], 415: standardErrors[415] });
-    if (r.body || r.query || r.params) errors[422] = errors[422] ?? standardErrors[422];
-    for (const [status, description] of Object.entries(errors)) {
-      responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    }
+    const parameters = parametersOf(r);
     paths[openApiPath(r.path)] ??= {};
     paths[openApiPath(r.path)][r.method] = {
       operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/(^|[/_-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
@@ -127,7 +136,7 @@ export function openApiDocument(routes: ApiRoute[], info: { title: string; versi
       ...(r.auth ? {} : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
-      responses,
+      responses: responsesOf(r),
     };
   }
   const { $defs: _d, ...error } = jsonSchema(errorSchema, 'output');

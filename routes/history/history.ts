@@ -6,18 +6,16 @@ import { historyViews, historyViewTitles, type Extent,
 type Range } from '../../services/history/history.ts';
 import { chargeBasisLabels, paymentChannelLabels, paymentStatusLabels, readingSourceLabels, readingStatusLabels } from '../../services/platform/labels.ts';
 import type { Services } from '../../services/index.ts';
-import { requireOwnLink, requireUser } from '../middleware/auth-guards.ts';
 
 /** The id of the box a month's details expand into; htmx names it in HX-Target. */
 const detailsTarget = 'history-details';
 
 const labels = { readingStatus: readingStatusLabels, readingSource: readingSourceLabels, paymentStatus: paymentStatusLabels, channel: paymentChannelLabels, basis: chargeBasisLabels };
 
+/** Mounted under /a/:link behind the ownership guard. */
 export function historyRoutes(services: Services): Router {
-  const router = Router();
   const { history } = services;
   const account = Router({ mergeParams: true });
-  router.use('/a/:link', requireUser, requireOwnLink(services), account);
 
   const viewOf = (value: unknown): HistoryView | null => (historyViews as readonly unknown[]).includes(value) ? (value as HistoryView) : null;
   const accountId = (res: Response) => res.locals.link!.account_id;
@@ -113,7 +111,7 @@ export function historyRoutes(services: Services): Router {
     res.render('pages/history/month', locals);
   });
 
-  return router;
+  return account;
 }
 
 /** RFC 5987 percent-encoding for filename*: encodeURIComponent leaves a few characters it must not. */

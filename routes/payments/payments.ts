@@ -1,5 +1,5 @@
 // «Оплатить»: readings → amount, consent, e-mail → the bank's page → the result; the payments
-// list; and the bank's callback. Every account page lives under /a/:link behind requireOwnLink.
+// list; and the bank's callback. Every account page lives under /a/:link behind the ownership guard.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AccountRow, MeterRow } from '../../db/accounts/accounts.ts';
@@ -9,7 +9,6 @@ import type { CheckedReading } from '../../services/billing/readings.ts';
 import { zoneNames } from '../../services/billing/tariffs.ts';
 import { randomToken } from '../../services/platform/tokens.ts';
 import { fields, keptValues, parseForm } from '../forms.ts';
-import { requireOwnLink, requireUser } from '../middleware/auth-guards.ts';
 import { requestContext } from '../request-context.ts';
 
 const orderSchema = z.object({
@@ -20,20 +19,53 @@ const orderSchema = z.object({
 
 const zoneFields = ['zone1', 'zone2', 'zone3'];
 
-export function paymentRoutes(services: Services): Router {
-  const router = Router();
-  const { payments, readings, format } = services;
+type ValidReading = Extract<CheckedReading, { kind: 'valid' }>;
 
-  // The bank's server calls this (GET with query parameters, as RBS does): no session, no form.
+/** The readings travel in hidden fields and another submission may have come first: checked again. */
+function recheckedReading(
+  readings: Services['readings'],
+  row: AccountRow,
+  meter: MeterRow | undefined,
+  body: Record<string, unknown>,
+): { ok: true; reading: ValidReading | null } | { ok: false; status: number; page: Record<string, unknown> } {
+  if (!meter) return { ok: true, reading: null };
+  const values = keptValues(body, zoneFields.slice(0, meter.zones));
+  const checked = readings.check(row, meter, body, body.confirm === 'yes');
+  if (checked.kind === 'invalid') {
+    return { ok: false, status: 422, page: { values, errors: { form: 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта. Введите показания.', ...checked.errors } } };
+  }
+  if (checked.kind === 'confirm') return { ok: false, status: 200, page: { values, confirmation: checked.confirmation } };
+  return { ok: true, reading: checked };
+}
+
+/** The amount, the e-mail for the receipt, the consent and the form's token; errors in the form's order. */
+function parseOrder(body: Record<string, unknown>, limits: Services['payments']['limits'], money: (kopecks: number) => string) {
+  const form = parseForm(orderSchema, body);
+  const amount = parseAmount(body.amount, limits, money);
+  if (amount.ok && form.ok) return { ok: true as const, amountKopecks: amount.kopecks, email: form.data.email, formToken: form.data.formToken };
+  const errors: Record<string, string> = { ...(amount.ok ? {} : { amount: amount.message }), ...(form.ok ? {} : form.errors) };
+  const ordered = Object.fromEntries(['amount', 'email', 'consent', 'formToken'].filter((k) => errors[k]).map((k) => [k, errors[k]]));
+  if (ordered.formToken) ordered.form = ordered.formToken;
+  delete ordered.formToken;
+  return { ok: false as const, errors: ordered };
+}
+
+/** The bank's server calls this (GET with query parameters, as RBS does): no session, no form. */
+export function paymentCallbackRoutes(services: Services): Router {
+  const router = Router();
   router.get('/payments/callback', async (req, res) => {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) if (typeof value === 'string') params[key] = value.slice(0, 200);
-    const answer = await payments.callback(params, requestContext(req));
+    const answer = await services.payments.callback(params, requestContext(req));
     res.status(answer.status).type('text/plain').send(answer.body);
   });
+  return router;
+}
 
+/** Mounted under /a/:link behind the ownership guard. */
+export function paymentRoutes(services: Services): Router {
+  const { payments, readings, format } = services;
   const account = Router({ mergeParams: true });
-  router.use('/a/:link', requireUser, requireOwnLink(services), account);
 
   function subject(res: Response): { account: AccountRow; meter: MeterRow | undefined } {
     return readings.subject(res.locals.link!.account_id);
@@ -99,44 +131,25 @@ export function paymentRoutes(services: Services): Router {
   account.post('/pay/order', async (req: Request, res: Response) => {
     const { account: row, meter } = subject(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let reading: Extract<CheckedReading, { kind: 'valid' }> | null = null;
-    if (meter) {
-      // Checked again: the readings travel in hidden fields and another submission may have come first.
-      const values = keptValues(body, zoneFields.slice(0, meter.zones));
-      const checked = readings.check(row, meter, body, body.confirm === 'yes');
-      if (checked.kind === 'invalid') {
-        return renderReadings(res, 422, { values, errors: { form: 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта. Введите показания.', ...checked.errors } });
-      }
-      if (checked.kind === 'confirm') return renderReadings(res, 200, { values, confirmation: checked.confirmation });
-      reading = checked;
-    }
+    const recheck = recheckedReading(readings, row, meter, body);
+    if (!recheck.ok) return renderReadings(res, recheck.status, recheck.page);
+    const { reading } = recheck;
     const values = keptValues(body, ['amount', 'email', 'consent']);
-    const form = parseForm(orderSchema, body);
-    const amount = parseAmount(body.amount, payments.limits, format.money);
-    const errors: Record<string, string> = { ...(amount.ok ? {} : { amount: amount.message }), ...(form.ok ? {} : form.errors) };
-    if (!amount.ok || !form.ok) {
-      const ordered = Object.fromEntries(['amount', 'email', 'consent', 'formToken'].filter((k) => errors[k]).map((k) => [k, errors[k]]));
-      if (ordered.formToken) ordered.form = ordered.formToken;
-      delete ordered.formToken;
-      return renderOrder(res, 422, { reading, values, errors: ordered });
-    }
+    const order = parseOrder(body, payments.limits, format.money);
+    if (!order.ok) return renderOrder(res, 422, { reading, values, errors: order.errors });
     const result = await payments.start({
       account: row,
       linkId: res.locals.link!.id,
       userId: res.locals.user!.id,
-      formToken: form.data.formToken,
-      amountKopecks: amount.kopecks,
-      email: form.data.email,
+      formToken: order.formToken,
+      amountKopecks: order.amountKopecks,
+      email: order.email,
       reading: reading && meter ? { meter, checked: reading } : null,
       context: requestContext(req),
     });
     if (result.kind === 'redirect') return res.redirect(303, result.location);
     if (result.kind === 'stale') return renderOrder(res, 409, { reading, values, errors: { form: 'Форма устарела: проверьте данные и нажмите «Перейти к оплате» ещё раз.' } });
-    renderOrder(res, 502, {
-      reading,
-      values,
-      failure: `${reading ? 'Показания сохранены. ' : ''}${result.message}`,
-    });
+    renderOrder(res, 502, { reading, values, failure: `${reading ? 'Показания сохранены. ' : ''}${result.message}` });
   });
 
   account.get('/payments', (_req, res) => {
@@ -160,5 +173,5 @@ export function paymentRoutes(services: Services): Router {
     res.render('pages/payments/result', { title: 'Платёж', section: 'home', payment, label: payments.statusLabels[payment.status], message });
   });
 
-  return router;
+  return account;
 }

@@ -1,6 +1,7 @@
 // The acquiring gateway client: the RBS REST protocol Sberbank and other Russian acquirers speak
 // (register.do, getOrderStatusExtended.do, signed callbacks), over real HTTP with fetch.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { bind } from '../platform/bind.ts';
 
 export type GatewaySettings = {
   /** Base URL ending in '/', e.g. https://securepayments.sberbank.ru/payment/rest/ — read at each call. */
@@ -63,89 +64,101 @@ export function failureMessage(failure: GatewayFailure): string {
 }
 
 export function createGateway(settings: GatewaySettings) {
-  async function call(method: string, params: Record<string, string>): Promise<{ ok: true; body: Record<string, unknown> } | GatewayFailure> {
-    if (!settings.gatewayUrl) return { ok: false, kind: 'not-configured', message: 'PAYMENT_GATEWAY_URL is not set' };
-    const url = new URL(method, settings.gatewayUrl.endsWith('/') ? settings.gatewayUrl : `${settings.gatewayUrl}/`);
-    const form = new URLSearchParams({ userName: settings.username, password: settings.password, ...params });
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        signal: AbortSignal.timeout(settings.timeoutMs),
-      });
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `${method}: no answer in ${settings.timeoutMs} ms` };
-      return { ok: false, kind: 'network', message: `${method}: ${(error as Error).message}` };
-    }
-    let body: unknown;
-    try {
-      const text = await response.text();
-      body = JSON.parse(text);
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `${method}: body not read in ${settings.timeoutMs} ms` };
-      return { ok: false, kind: 'protocol', message: `${method}: HTTP ${response.status}, not JSON` };
-    }
-    if (!response.ok || typeof body !== 'object' || body === null) return { ok: false, kind: 'protocol', message: `${method}: HTTP ${response.status}` };
-    const record = body as Record<string, unknown>;
-    // RBS: errorCode "0" (or absent) is success; anything else comes with errorMessage.
-    const code = record.errorCode === undefined ? '0' : String(record.errorCode);
-    if (code !== '0') return { ok: false, kind: 'bank', code, message: String(record.errorMessage ?? 'ошибка банка').slice(0, 300) };
-    return { ok: true, body: record };
+  return bind(settings, { register, status, verifyCallback: callbackIsGenuine });
+}
+
+/** One POST of the protocol, its answer read as JSON; every way it can go wrong is a GatewayFailure. */
+async function call(settings: GatewaySettings, method: string, params: Record<string, string>): Promise<{ ok: true; body: Record<string, unknown> } | GatewayFailure> {
+  if (!settings.gatewayUrl) return { ok: false, kind: 'not-configured', message: 'PAYMENT_GATEWAY_URL is not set' };
+  const url = new URL(method, settings.gatewayUrl.endsWith('/') ? settings.gatewayUrl : `${settings.gatewayUrl}/`);
+  const form = new URLSearchParams({ userName: settings.username, password: settings.password, ...params });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `${method}: no answer in ${settings.timeoutMs} ms` };
+    return { ok: false, kind: 'network', message: `${method}: ${(error as Error).message}` };
   }
+  return readAnswer(settings, method, response);
+}
 
+async function readAnswer(settings: GatewaySettings, method: string, response: Response): Promise<{ ok: true; body: Record<string, unknown> } | GatewayFailure> {
+  let body: unknown;
+  try {
+    const text = await response.text();
+    body = JSON.parse(text);
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, kind: 'timeout', message: `${method}: body not read in ${settings.timeoutMs} ms` };
+    return { ok: false, kind: 'protocol', message: `${method}: HTTP ${response.status}, not JSON` };
+  }
+  if (!response.ok || typeof body !== 'object' || body === null) return { ok: false, kind: 'protocol', message: `${method}: HTTP ${response.status}` };
+  const record = body as Record<string, unknown>;
+  // RBS: errorCode "0" (or absent) is success; anything else comes with errorMessage.
+  const code = record.errorCode === undefined ? '0' : String(record.errorCode);
+  if (code !== '0') return { ok: false, kind: 'bank', code, message: String(record.errorMessage ?? 'ошибка банка').slice(0, 300) };
+  return { ok: true, body: record };
+}
+
+/** register.do: the order at the bank, and the URL of the bank's payment page for it. */
+async function register(
+  settings: GatewaySettings,
+  order: {
+    orderNumber: string;
+    amountKopecks: number;
+    returnUrl: string;
+    failUrl: string;
+    description: string;
+    email: string;
+    callbackUrl: string;
+  },
+): Promise<Registered | GatewayFailure> {
+  const answer = await call(settings, 'register.do', {
+    orderNumber: order.orderNumber,
+    amount: String(order.amountKopecks),
+    currency: '643',
+    language: 'ru',
+    returnUrl: order.returnUrl,
+    failUrl: order.failUrl,
+    description: order.description,
+    email: order.email,
+    dynamicCallbackUrl: order.callbackUrl,
+  });
+  if (!answer.ok) return answer;
+  const { orderId, formUrl } = answer.body;
+  if (typeof orderId !== 'string' || orderId === '' || typeof formUrl !== 'string' || !/^https?:\/\//.test(formUrl)) {
+    return { ok: false, kind: 'protocol', message: 'register.do: no orderId/formUrl' };
+  }
+  return { ok: true, orderId, formUrl };
+}
+
+/** getOrderStatusExtended.do: what the bank knows of the order now. */
+async function status(settings: GatewaySettings, orderId: string): Promise<OrderStatus | GatewayFailure> {
+  const answer = await call(settings, 'getOrderStatusExtended.do', { orderId, language: 'ru' });
+  if (!answer.ok) return answer;
+  const body = answer.body;
+  const orderStatus = Number(body.orderStatus);
+  const amount = Number(body.amount);
+  if (!Number.isInteger(orderStatus) || orderStatus < 0 || orderStatus > 6 || !Number.isInteger(amount)) {
+    return { ok: false, kind: 'protocol', message: 'getOrderStatusExtended.do: no orderStatus/amount' };
+  }
+  const card = body.cardAuthInfo as { maskedPan?: unknown } | undefined;
   return {
-    async register(order: {
-      orderNumber: string;
-      amountKopecks: number;
-      returnUrl: string;
-      failUrl: string;
-      description: string;
-      email: string;
-      callbackUrl: string;
-    }): Promise<Registered | GatewayFailure> {
-      const answer = await call('register.do', {
-        orderNumber: order.orderNumber,
-        amount: String(order.amountKopecks),
-        currency: '643',
-        language: 'ru',
-        returnUrl: order.returnUrl,
-        failUrl: order.failUrl,
-        description: order.description,
-        email: order.email,
-        dynamicCallbackUrl: order.callbackUrl,
-      });
-      if (!answer.ok) return answer;
-      const { orderId, formUrl } = answer.body;
-      if (typeof orderId !== 'string' || orderId === '' || typeof formUrl !== 'string' || !/^https?:\/\//.test(formUrl)) {
-        return { ok: false, kind: 'protocol', message: 'register.do: no orderId/formUrl' };
-      }
-      return { ok: true, orderId, formUrl };
-    },
-
-    async status(orderId: string): Promise<OrderStatus | GatewayFailure> {
-      const answer = await call('getOrderStatusExtended.do', { orderId, language: 'ru' });
-      if (!answer.ok) return answer;
-      const body = answer.body;
-      const orderStatus = Number(body.orderStatus);
-      const amount = Number(body.amount);
-      if (!Number.isInteger(orderStatus) || orderStatus < 0 || orderStatus > 6 || !Number.isInteger(amount)) {
-        return { ok: false, kind: 'protocol', message: 'getOrderStatusExtended.do: no orderStatus/amount' };
-      }
-      const card = body.cardAuthInfo as { maskedPan?: unknown } | undefined;
-      return {
-        ok: true,
-        orderStatus,
-        orderNumber: String(body.orderNumber ?? ''),
-        amount,
-        maskedPan: typeof card?.maskedPan === 'string' ? card.maskedPan : null,
-        actionCode: typeof body.actionCode === 'number' ? body.actionCode : null,
-      };
-    },
-
-    verifyCallback: (params: Record<string, string>) => verifyCallback(params, settings.callbackKey),
+    ok: true,
+    orderStatus,
+    orderNumber: String(body.orderNumber ?? ''),
+    amount,
+    maskedPan: typeof card?.maskedPan === 'string' ? card.maskedPan : null,
+    actionCode: typeof body.actionCode === 'number' ? body.actionCode : null,
   };
+}
+
+function callbackIsGenuine(settings: GatewaySettings, params: Record<string, string>): boolean {
+  return verifyCallback(params, settings.callbackKey);
 }

@@ -1,0 +1,115 @@
+// Starting a card payment: one order per form token, the readings stored with it, and the
+// order registered at the bank, whose payment page the customer is sent to.
+import type { AccountRow, MeterRow } from '../../db/accounts/accounts.ts';
+import {
+  getPaymentByFormToken,
+  getPaymentById,
+  insertCardPayment,
+  markPaymentRegistered,
+  markPaymentRegistrationFailed,
+  setPaymentReadingSeq,
+  type PaymentRow,
+} from '../../db/payments/payments.ts';
+import type { AuditContext } from '../ops/audit.ts';
+import { nowSeconds } from '../platform/clock.ts';
+import { randomDigits } from '../platform/tokens.ts';
+import { localDate } from '../billing/periods.ts';
+import type { CheckedReading } from '../billing/readings.ts';
+import { failureMessage } from './gateway.ts';
+import type { PaymentsContext, StartResult } from './payments.ts';
+
+type StartInput = {
+  account: AccountRow;
+  linkId: number;
+  userId: number;
+  formToken: string;
+  amountKopecks: number;
+  email: string;
+  reading: { meter: MeterRow; checked: Extract<CheckedReading, { kind: 'valid' }> } | null;
+  context: AuditContext;
+};
+
+/** Creates the order for a form (once per form token), stores the readings, registers at the bank. */
+export async function start(deps: PaymentsContext, input: StartInput): Promise<StartResult> {
+  const { account, linkId, formToken, context } = input;
+  const { registering } = deps.state;
+  const inFlight = registering.get(formToken);
+  if (inFlight) return inFlight;
+  const existing = getPaymentByFormToken(deps.db, formToken);
+  if (existing) return existing.account_id === account.id ? again(existing, linkId) : { kind: 'stale' };
+
+  const payment = createOrder(deps, input);
+  deps.audit.record(context, { event: 'payment.created', userId: input.userId, accountId: account.id, detail: { payment: payment.id, amount: payment.amount_kopecks } });
+  const registration = register(deps, payment, account, linkId, context).finally(() => registering.delete(formToken));
+  registering.set(formToken, registration);
+  return registration;
+}
+
+function resultPath(linkId: number, paymentId: number): string {
+  return `/a/${linkId}/payments/${paymentId}`;
+}
+
+/** Where a form already used goes again: the same bank page while it can be paid, else the result. */
+function again(payment: PaymentRow, linkId: number): StartResult {
+  if (payment.form_url && (payment.status === 'created' || payment.status === 'pending')) return { kind: 'redirect', location: payment.form_url };
+  return { kind: 'redirect', location: resultPath(linkId, payment.id) };
+}
+
+function newOrderNumber({ clock, company }: PaymentsContext): string {
+  const today = localDate(clock.now(), company.timeZone);
+  return `${String(today.year).slice(2)}${String(today.month).padStart(2, '0')}${String(today.day).padStart(2, '0')}-${randomDigits(8)}`;
+}
+
+/** The payment row and the readings that came with the form, in one transaction. */
+function createOrder(deps: PaymentsContext, input: StartInput): PaymentRow {
+  const { db, clock, readings } = deps;
+  const { account, formToken, context } = input;
+  const period = readings.timingFor(account.id).period;
+  return db.transaction(() => {
+    const id = insertCardPayment(db, {
+      account_id: account.id,
+      user_id: input.userId,
+      order_number: newOrderNumber(deps),
+      amount_kopecks: input.amountKopecks,
+      email: input.email,
+      form_token: formToken,
+      period,
+      consent_version: deps.limits.consentVersion,
+      created_at: nowSeconds(clock),
+    });
+    if (input.reading) {
+      const seq = readings.submit(account, input.reading.meter, input.reading.checked, { userId: input.userId, source: 'customer' }, context);
+      setPaymentReadingSeq(db, id, seq);
+    }
+    return getPaymentById(db, id)!;
+  })();
+}
+
+async function register(deps: PaymentsContext, payment: PaymentRow, account: AccountRow, linkId: number, context: AuditContext): Promise<StartResult> {
+  const { db, clock, baseUrl, audit } = deps;
+  const returnUrl = `${baseUrl}${resultPath(linkId, payment.id)}`;
+  const answer = await deps.gateway.register({
+    orderNumber: payment.order_number,
+    amountKopecks: payment.amount_kopecks,
+    returnUrl,
+    failUrl: returnUrl,
+    description: `Оплата электроэнергии, лицевой счёт ${account.number}`,
+    email: payment.email ?? '',
+    callbackUrl: `${baseUrl}/payments/callback`,
+  });
+  const now = nowSeconds(clock);
+  if (!answer.ok) {
+    const message = failureMessage(answer);
+    markPaymentRegistrationFailed(db, payment.id, message, now);
+    audit.record(context, {
+      event: 'payment.register_failed',
+      userId: payment.user_id,
+      accountId: payment.account_id,
+      detail: { payment: payment.id, kind: answer.kind, code: answer.code ?? null, message: answer.message },
+    });
+    return { kind: 'failed', message, paymentId: payment.id };
+  }
+  markPaymentRegistered(db, payment.id, answer.orderId, answer.formUrl, now);
+  audit.record(context, { event: 'payment.registered', userId: payment.user_id, accountId: payment.account_id, detail: { payment: payment.id, orderId: answer.orderId } });
+  return { kind: 'redirect', location: answer.formUrl };
+}
