@@ -6,6 +6,7 @@ import type { Db } from '../../db/connection.ts';
 import { getUserByAccountId, getUserById, type UserRow } from '../../db/auth/users.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { RequestContext } from './auth.ts';
+import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { decoyPasswordHash, verifyPassword } from './passwords.ts';
 import { limits, retryMessage, type Throttle } from './throttle.ts';
@@ -17,73 +18,74 @@ export type ApiLoginResult =
   | { kind: 'not_activated' }
   | { kind: 'throttled'; message: string; retryAfterSeconds: number };
 
+type ApiTokensDeps = { db: Db; clock: Clock; throttle: Throttle; audit: Audit; ttlHours: number };
+
+/** The dependencies, the token lifetime in seconds, and when expired tokens were last swept. */
+export type ApiTokensContext = ApiTokensDeps & { ttl: number; state: { lastSweep: number } };
+
 export type ApiTokens = ReturnType<typeof createApiTokens>;
 
 const tokenPattern = /^[a-z2-7]{32}$/;
 
-export function createApiTokens(deps: { db: Db; clock: Clock; throttle: Throttle; audit: Audit; ttlHours: number }) {
-  const { db, clock, throttle, audit } = deps;
-  const ttl = deps.ttlHours * 3600;
-  let lastSweep = 0;
+export function createApiTokens(deps: ApiTokensDeps) {
+  const context: ApiTokensContext = { ...deps, ttl: deps.ttlHours * 3600, state: { lastSweep: 0 } };
+  return bind(context, { issue, login, validate, revoke });
+}
 
-  function issue(userId: number, context: RequestContext): { token: string; expiresAt: number } {
-    const token = randomToken();
-    const now = nowSeconds(clock);
-    // Expired rows are swept now and then, on the write path, never on every request.
-    if (now - lastSweep > 3600) {
-      deleteExpiredApiTokens(db, now);
-      lastSweep = now;
-    }
-    insertApiToken(db, { id: hashSecret(token), user_id: userId, created_at: now, expires_at: now + ttl, user_agent: context.userAgent.slice(0, 300) });
-    return { token, expiresAt: now + ttl };
+function issue({ db, clock, ttl, state }: ApiTokensContext, userId: number, context: RequestContext): { token: string; expiresAt: number } {
+  const token = randomToken();
+  const now = nowSeconds(clock);
+  // Expired rows are swept now and then, on the write path, never on every request.
+  if (now - state.lastSweep > 3600) {
+    deleteExpiredApiTokens(db, now);
+    state.lastSweep = now;
   }
+  insertApiToken(db, { id: hashSecret(token), user_id: userId, created_at: now, expires_at: now + ttl, user_agent: context.userAgent.slice(0, 300) });
+  return { token, expiresAt: now + ttl };
+}
 
-  return {
-    issue,
+/** As the web login: the same per-account and per-IP counters, so the API is no way around them. */
+async function login(deps: ApiTokensContext, accountNumber: string, password: string, context: RequestContext): Promise<ApiLoginResult> {
+  const { db, throttle, audit } = deps;
+  const accountKey = `login:account:${accountNumber}`;
+  const ipKey = `login:ip:${context.ip}`;
+  for (const [key, limit] of [[accountKey, limits.loginPerAccount], [ipKey, limits.loginPerIp]] as const) {
+    const verdict = throttle.check(key, limit);
+    if (!verdict.allowed) {
+      audit.record(context, { event: 'api.login.throttled', detail: { by: key === ipKey ? 'ip' : 'account' } });
+      return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
+    }
+  }
+  const account = getAccountByNumber(db, accountNumber);
+  const user: UserRow | undefined = account ? getUserByAccountId(db, account.id) : undefined;
+  const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
+  if (!user || !valid) {
+    throttle.hit(accountKey);
+    throttle.hit(ipKey);
+    audit.record(context, { event: 'api.login.failed', userId: user?.id ?? null, accountId: user?.account_id ?? null });
+    return { kind: 'invalid' };
+  }
+  if (user.activated_at === null) return { kind: 'not_activated' };
+  throttle.reset(accountKey);
+  const issued = issue(deps, user.id, context);
+  audit.record(context, { event: 'api.login', userId: user.id, accountId: user.account_id });
+  return { kind: 'ok', ...issued, userId: user.id };
+}
 
-    /** As the web login: the same per-account and per-IP counters, so the API is no way around them. */
-    async login(accountNumber: string, password: string, context: RequestContext): Promise<ApiLoginResult> {
-      const accountKey = `login:account:${accountNumber}`;
-      const ipKey = `login:ip:${context.ip}`;
-      for (const [key, limit] of [[accountKey, limits.loginPerAccount], [ipKey, limits.loginPerIp]] as const) {
-        const verdict = throttle.check(key, limit);
-        if (!verdict.allowed) {
-          audit.record(context, { event: 'api.login.throttled', detail: { by: key === ipKey ? 'ip' : 'account' } });
-          return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
-        }
-      }
-      const account = getAccountByNumber(db, accountNumber);
-      const user: UserRow | undefined = account ? getUserByAccountId(db, account.id) : undefined;
-      const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-      if (!user || !valid) {
-        throttle.hit(accountKey);
-        throttle.hit(ipKey);
-        audit.record(context, { event: 'api.login.failed', userId: user?.id ?? null, accountId: user?.account_id ?? null });
-        return { kind: 'invalid' };
-      }
-      if (user.activated_at === null) return { kind: 'not_activated' };
-      throttle.reset(accountKey);
-      const issued = issue(user.id, context);
-      audit.record(context, { event: 'api.login', userId: user.id, accountId: user.account_id });
-      return { kind: 'ok', ...issued, userId: user.id };
-    },
+/** The user behind a live token, or null (malformed, unknown, expired or deactivated). */
+function validate({ db, clock }: ApiTokensContext, token: string): UserRow | null {
+  if (!tokenPattern.test(token)) return null;
+  const id = hashSecret(token);
+  const row = getApiToken(db, id);
+  if (!row || !constantTimeEqual(row.id, id)) return null;
+  if (row.expires_at <= nowSeconds(clock)) {
+    deleteApiToken(db, id);
+    return null;
+  }
+  const user = getUserById(db, row.user_id);
+  return user && user.activated_at !== null ? user : null;
+}
 
-    /** The user behind a live token, or null (malformed, unknown, expired or deactivated). */
-    validate(token: string): UserRow | null {
-      if (!tokenPattern.test(token)) return null;
-      const id = hashSecret(token);
-      const row = getApiToken(db, id);
-      if (!row || !constantTimeEqual(row.id, id)) return null;
-      if (row.expires_at <= nowSeconds(clock)) {
-        deleteApiToken(db, id);
-        return null;
-      }
-      const user = getUserById(db, row.user_id);
-      return user && user.activated_at !== null ? user : null;
-    },
-
-    revoke(token: string): void {
-      if (tokenPattern.test(token)) deleteApiToken(db, hashSecret(token));
-    },
-  };
+function revoke({ db }: ApiTokensContext, token: string): void {
+  if (tokenPattern.test(token)) deleteApiToken(db, hashSecret(token));
 }

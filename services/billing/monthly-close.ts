@@ -14,11 +14,14 @@ import type { Db } from '../../db/connection.ts';
 import { isPeriodClosed } from '../../db/billing/readings.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import { chargeForMonth, recalculationNote, type MonthCharge } from './month-charge.ts';
+import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { Company } from '../platform/config.ts';
 import { addMonths } from './periods.ts';
 
 export type CloseReport = { period: string; charged: number; skipped: number; byBasis: Record<string, number>; missingTariff: number };
+
+type MonthlyCloseContext = { db: Db; clock: Clock; company: Company };
 
 export type MonthlyClose = ReturnType<typeof createMonthlyClose>;
 
@@ -28,119 +31,123 @@ function emptyReport(period: string): CloseReport {
 
 const historyMonths = 24;
 
-export function createMonthlyClose(deps: { db: Db; clock: Clock; company: Company }) {
-  const { db, clock, company } = deps;
+export function createMonthlyClose(deps: MonthlyCloseContext) {
+  return bind(deps, { compute, close, closeBesideServer });
+}
 
-  /** Computes one account's charge for the period from what the database holds. */
-  function compute(accountId: number, period: string): MonthCharge | 'no-tariff' {
-    const account = getAccountById(db, accountId)!;
-    const meter = getActiveMeter(db, accountId);
-    const zones = meter?.zones ?? 1;
-    const prices = getTariffPrices(db, account.category, zones, `${period}-01`);
-    if (prices.length === 0) return 'no-tariff';
-    let base: { period: string; values: number[] } | null = null;
-    let reading: number[] | null = null;
-    if (meter) {
-      reading = acceptedReadingOfPeriod(db, accountId, meter.id, period);
-      const basePeriod = reconciledBasePeriod(db, accountId, period) ?? earliestAcceptedPeriod(db, accountId, meter.id, period);
-      const values = basePeriod ? acceptedReadingOfPeriod(db, accountId, meter.id, basePeriod) : null;
-      if (basePeriod && values && values.length === zones) base = { period: basePeriod, values };
-    }
-    return chargeForMonth({
-      zones,
-      hasMeter: meter !== undefined,
-      digits: meter?.digits ?? 6,
-      normKwh: account.norm_kwh,
-      reading: reading && reading.length === zones ? reading : null,
-      base,
-      history: chargeHistory(db, accountId, period, historyMonths),
-      prices,
+/** Computes one account's charge for the period from what the database holds. */
+function compute({ db }: MonthlyCloseContext, accountId: number, period: string): MonthCharge | 'no-tariff' {
+  const account = getAccountById(db, accountId)!;
+  const meter = getActiveMeter(db, accountId);
+  const zones = meter?.zones ?? 1;
+  const prices = getTariffPrices(db, account.category, zones, `${period}-01`);
+  if (prices.length === 0) return 'no-tariff';
+  let base: { period: string; values: number[] } | null = null;
+  let reading: number[] | null = null;
+  if (meter) {
+    reading = acceptedReadingOfPeriod(db, accountId, meter.id, period);
+    const basePeriod = reconciledBasePeriod(db, accountId, period) ?? earliestAcceptedPeriod(db, accountId, meter.id, period);
+    const values = basePeriod ? acceptedReadingOfPeriod(db, accountId, meter.id, basePeriod) : null;
+    if (basePeriod && values && values.length === zones) base = { period: basePeriod, values };
+  }
+  return chargeForMonth({
+    zones,
+    hasMeter: meter !== undefined,
+    digits: meter?.digits ?? 6,
+    normKwh: account.norm_kwh,
+    reading: reading && reading.length === zones ? reading : null,
+    base,
+    history: chargeHistory(db, accountId, period, historyMonths),
+    prices,
+  });
+}
+
+function closeAccount(deps: MonthlyCloseContext, accountId: number, period: string, report: CloseReport): void {
+  if (isPeriodClosed(deps.db, accountId, period)) {
+    report.skipped++;
+    return;
+  }
+  const charge = compute(deps, accountId, period);
+  if (charge === 'no-tariff') {
+    report.missingTariff++;
+    return;
+  }
+  writeCharge(deps, accountId, period, charge);
+  report.charged++;
+  report.byBasis[charge.basis] = (report.byBasis[charge.basis] ?? 0) + 1;
+}
+
+/** The charge with its lines, and its ledger entries: the charge and, if any, the recalculation. */
+function writeCharge({ db, clock, company }: MonthlyCloseContext, accountId: number, period: string, charge: MonthCharge): void {
+  const now = nowSeconds(clock);
+  const dueOn = `${addMonths(period, 1)}-${String(company.paymentDueDay).padStart(2, '0')}`;
+  insertCharge(
+    db,
+    {
+      account_id: accountId,
+      period,
+      basis: charge.basis,
+      kwh: charge.zoneKwh.reduce((a, b) => a + b, 0),
+      amount_kopecks: charge.amountKopecks,
+      source: 'computed',
+      due_on: dueOn,
+      closed_at: now,
+    },
+    charge.lines,
+  );
+  appendLedgerEntry(db, { account_id: accountId, at: now, kind: 'charge', period, amount_kopecks: charge.amountKopecks, payment_id: null, note: null });
+  if (charge.recalculation) {
+    appendLedgerEntry(db, {
+      account_id: accountId,
+      at: now,
+      kind: 'recalculation',
+      period,
+      amount_kopecks: charge.recalculation.amountKopecks,
+      payment_id: null,
+      note: recalculationNote(charge.recalculation.kwh),
     });
   }
+}
 
-  function closeAccount(accountId: number, period: string, report: CloseReport): void {
-    if (isPeriodClosed(db, accountId, period)) {
-      report.skipped++;
-      return;
-    }
-    const charge = compute(accountId, period);
-    if (charge === 'no-tariff') {
-      report.missingTariff++;
-      return;
-    }
-    const now = nowSeconds(clock);
-    const dueOn = `${addMonths(period, 1)}-${String(company.paymentDueDay).padStart(2, '0')}`;
-    insertCharge(
-      db,
-      {
-        account_id: accountId,
-        period,
-        basis: charge.basis,
-        kwh: charge.zoneKwh.reduce((a, b) => a + b, 0),
-        amount_kopecks: charge.amountKopecks,
-        source: 'computed',
-        due_on: dueOn,
-        closed_at: now,
-      },
-      charge.lines,
-    );
-    appendLedgerEntry(db, { account_id: accountId, at: now, kind: 'charge', period, amount_kopecks: charge.amountKopecks, payment_id: null, note: null });
-    if (charge.recalculation) {
-      appendLedgerEntry(db, {
-        account_id: accountId,
-        at: now,
-        kind: 'recalculation',
-        period,
-        amount_kopecks: charge.recalculation.amountKopecks,
-        payment_id: null,
-        note: recalculationNote(charge.recalculation.kwh),
-      });
-    }
-    report.charged++;
-    report.byBasis[charge.basis] = (report.byBasis[charge.basis] ?? 0) + 1;
+/** One chunk of accounts in one transaction. */
+function closeChunk(deps: MonthlyCloseContext, ids: number[], period: string, report: CloseReport): void {
+  deps.db.transaction(() => {
+    for (const id of ids) closeAccount(deps, id, period, report);
+  })();
+}
+
+function* accountChunks({ db }: MonthlyCloseContext, accountIds: number[] | undefined, chunk: number): Generator<number[]> {
+  if (accountIds) {
+    for (let i = 0; i < accountIds.length; i += chunk) yield accountIds.slice(i, i + chunk);
+    return;
   }
-
-  const closeChunk = db.transaction((ids: number[], period: string, report: CloseReport) => {
-    for (const id of ids) closeAccount(id, period, report);
-  });
-
-  function* accountChunks(accountIds: number[] | undefined, chunk: number): Generator<number[]> {
-    if (accountIds) {
-      for (let i = 0; i < accountIds.length; i += chunk) yield accountIds.slice(i, i + chunk);
-      return;
-    }
-    let after = 0;
-    for (;;) {
-      const ids = listAccountIdsAfter(db, after, chunk);
-      if (ids.length === 0) return;
-      yield ids;
-      after = ids[ids.length - 1];
-    }
+  let after = 0;
+  for (;;) {
+    const ids = listAccountIdsAfter(db, after, chunk);
+    if (ids.length === 0) return;
+    yield ids;
+    after = ids[ids.length - 1];
   }
+}
 
-  return {
-    compute,
+/** Closes the period for every account (or the given ones), committing in chunks. */
+function close(deps: MonthlyCloseContext, period: string, options: { accountIds?: number[]; chunk?: number } = {}): CloseReport {
+  const report = emptyReport(period);
+  const chunks = accountChunks(deps, options.accountIds, options.chunk ?? 500);
+  for (let ids = chunks.next(); !ids.done; ids = chunks.next()) closeChunk(deps, ids.value, period, report);
+  return report;
+}
 
-    /** Closes the period for every account (or the given ones), committing in chunks. */
-    close(period: string, options: { accountIds?: number[]; chunk?: number } = {}): CloseReport {
-      const report = emptyReport(period);
-      const chunks = accountChunks(options.accountIds, options.chunk ?? 500);
-      for (let ids = chunks.next(); !ids.done; ids = chunks.next()) closeChunk(ids.value, period, report);
-      return report;
-    },
-
-    /**
-     * The same beside a serving app: small chunks with a pause between them, so the server's own
-     * writes get the lock (a close of 500,000 accounts in 500-account chunks back to back starves it).
-     */
-    async closeBesideServer(period: string, options: { chunk?: number; pauseMs?: number } = {}): Promise<CloseReport> {
-      const report = emptyReport(period);
-      const chunks = accountChunks(undefined, options.chunk ?? 100);
-      for (let ids = chunks.next(); !ids.done; ids = chunks.next()) {
-        closeChunk(ids.value, period, report);
-        await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 20));
-      }
-      return report;
-    },
-  };
+/**
+ * The same beside a serving app: small chunks with a pause between them, so the server's own
+ * writes get the lock (a close of 500,000 accounts in 500-account chunks back to back starves it).
+ */
+async function closeBesideServer(deps: MonthlyCloseContext, period: string, options: { chunk?: number; pauseMs?: number } = {}): Promise<CloseReport> {
+  const report = emptyReport(period);
+  const chunks = accountChunks(deps, undefined, options.chunk ?? 100);
+  for (let ids = chunks.next(); !ids.done; ids = chunks.next()) {
+    closeChunk(deps, ids.value, period, report);
+    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 20));
+  }
+  return report;
 }

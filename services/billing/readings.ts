@@ -13,6 +13,7 @@ import {
 } from '../../db/billing/readings.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import type { Audit, AuditContext } from '../ops/audit.ts';
+import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { Company } from '../platform/config.ts';
 import { addMonths, isoDay, localDate, monthsBetween, readingTiming, type ReadingTiming } from './periods.ts';
@@ -32,6 +33,8 @@ export type CheckedReading =
   | { kind: 'valid'; values: number[]; consumption: number[]; rollover: number[]; jump: boolean };
 
 export type Estimate = { consumption: number[]; lines: ChargeLine[]; amountKopecks: number };
+
+type ReadingsContext = { db: Db; clock: Clock; company: Company; audit: Audit };
 
 export type Readings = ReturnType<typeof createReadings>;
 
@@ -55,164 +58,171 @@ function zoneVerdict(meter: MeterRow, input: unknown, last: ReadingRow | undefin
 
 const zoneFieldPattern = /^zone(\d+)$/;
 
-export function createReadings(deps: { db: Db; clock: Clock; company: Company; audit: Audit }) {
-  const { db, clock, company, audit } = deps;
+export function createReadings(deps: ReadingsContext) {
+  return bind(deps, { timingFor, subject, form, check, checkField, submit, submission, estimate, consumptionOf });
+}
 
-  /** The period today's reading counts for, moved past any period already closed by billing. */
-  function timingFor(accountId: number): ReadingTiming {
-    const timing = readingTiming(localDate(clock.now(), company.timeZone), company.readingWindow);
-    let period = timing.period;
-    while (isPeriodClosed(db, accountId, period)) period = addMonths(period, 1);
-    return period === timing.period ? timing : { period, early: false, late: true };
-  }
+/** The period today's reading counts for, moved past any period already closed by billing. */
+function timingFor({ db, clock, company }: ReadingsContext, accountId: number): ReadingTiming {
+  const timing = readingTiming(localDate(clock.now(), company.timeZone), company.readingWindow);
+  let period = timing.period;
+  while (isPeriodClosed(db, accountId, period)) period = addMonths(period, 1);
+  return period === timing.period ? timing : { period, early: false, late: true };
+}
 
-  function previousReadings(accountId: number, meter: MeterRow, period: string): (ReadingRow | undefined)[] {
-    const rows = lastAcceptedReadings(db, accountId, meter.id, period);
-    return Array.from({ length: meter.zones }, (_, i) => rows.find((row) => row.zone === i + 1));
-  }
+function previousReadings({ db }: ReadingsContext, accountId: number, meter: MeterRow, period: string): (ReadingRow | undefined)[] {
+  const rows = lastAcceptedReadings(db, accountId, meter.id, period);
+  return Array.from({ length: meter.zones }, (_, i) => rows.find((row) => row.zone === i + 1));
+}
 
-  /** Usual monthly use for the season: the same month in earlier years, else the last 6 months, else the norm. */
-  function usualMonthlyKwh(account: AccountRow, period: string): number {
-    const history = recentChargeVolumes(db, account.id, 36);
-    const month = period.slice(5);
-    const sameMonth = history.filter((row) => row.period.slice(5) === month).map((row) => row.kwh);
-    if (sameMonth.length > 0) return roundedAverage(sameMonth);
-    if (history.length > 0) return roundedAverage(history.slice(0, 6).map((row) => row.kwh));
-    return account.norm_kwh;
-  }
+/** Usual monthly use for the season: the same month in earlier years, else the last 6 months, else the norm. */
+function usualMonthlyKwh({ db }: ReadingsContext, account: AccountRow, period: string): number {
+  const history = recentChargeVolumes(db, account.id, 36);
+  const month = period.slice(5);
+  const sameMonth = history.filter((row) => row.period.slice(5) === month).map((row) => row.kwh);
+  if (sameMonth.length > 0) return roundedAverage(sameMonth);
+  if (history.length > 0) return roundedAverage(history.slice(0, 6).map((row) => row.kwh));
+  return account.norm_kwh;
+}
 
-  function check(account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
-    const errors: FieldErrors = {};
-    for (const key of Object.keys(body)) {
-      const match = zoneFieldPattern.exec(key);
-      if (match && (Number(match[1]) < 1 || Number(match[1]) > meter.zones)) {
-        errors.form = `У счётчика ${meter.zones === 1 ? 'одна зона' : `${meter.zones} зоны`}: показаний для зоны ${match[1]} быть не может.`;
-      }
-    }
-    const timing = timingFor(account.id);
-    const previous = previousReadings(account.id, meter, timing.period);
-    const values: number[] = [];
-    const rollover: number[] = [];
-    for (let zone = 1; zone <= meter.zones; zone++) {
-      const verdict = zoneVerdict(meter, body[`zone${zone}`], previous[zone - 1]);
-      if ('error' in verdict) {
-        errors[`zone${zone}`] = verdict.error;
-        continue;
-      }
-      if (verdict.rollover) rollover.push(zone);
-      values[zone - 1] = verdict.value;
-    }
-    if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
+/** The account and its meter now (no meter: charged by the norm). */
+function subject({ db }: ReadingsContext, accountId: number): { account: AccountRow; meter: MeterRow | undefined } {
+  return { account: getAccountById(db, accountId)!, meter: getActiveMeter(db, accountId) };
+}
 
-    const consumption = values.map((value, i) => (previous[i] ? consumptionBetween(previous[i]!.value, value, meter.digits) : 0));
-    const total = consumption.reduce((a, b) => a + b, 0);
-    const lastPeriod = previous.find(Boolean)?.period;
-    const months = lastPeriod ? Math.max(1, monthsBetween(lastPeriod, timing.period)) : 1;
-    const threshold = Math.max(company.readings.jumpMinimumKwh, usualMonthlyKwh(account, timing.period) * months * company.readings.jumpFactor);
-    const jump = total > threshold;
-
-    if ((rollover.length > 0 || jump) && !confirmed) {
-      const messages: string[] = [];
-      for (const zone of rollover) {
-        messages.push(
-          `Зона «${zoneNames[meter.zones][zone - 1]}»: показания меньше предыдущих — похоже, счётчик прошёл через ноль (${'9'.repeat(meter.digits)} → 0). Расход составит ${consumption[zone - 1]} кВт·ч.`,
-        );
-      }
-      if (jump) messages.push(`Расход ${total} кВт·ч намного больше обычного для этого времени года. Проверьте показания; если они верны, их проверит специалист.`);
-      return { kind: 'confirm', values, confirmation: { rollover, jump, messages } };
-    }
-    return { kind: 'valid', values, consumption, rollover, jump };
-  }
-
+function form(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {
+  const timing = timingFor(deps, account.id);
+  const previous = previousReadings(deps, account.id, meter, timing.period);
   return {
-    timingFor,
-
-    /** The account and its meter now (no meter: charged by the norm). */
-    subject(accountId: number): { account: AccountRow; meter: MeterRow | undefined } {
-      return { account: getAccountById(db, accountId)!, meter: getActiveMeter(db, accountId) };
-    },
-
-    form(account: AccountRow, meter: MeterRow): ReadingForm {
-      const timing = timingFor(account.id);
-      const previous = previousReadings(account.id, meter, timing.period);
-      return {
-        timing,
-        digits: meter.digits,
-        zones: previous.map((row, i) => ({
-          zone: i + 1,
-          field: `zone${i + 1}`,
-          name: zoneNames[meter.zones][i],
-          previous: row ? { value: row.value, submittedAt: row.submitted_at } : null,
-        })),
-      };
-    },
-
-    check,
-
-    /** The message for one zone's field as the customer leaves it, or null when it is fine so far. */
-    checkField(account: AccountRow, meter: MeterRow, zone: number, input: unknown): string | null {
-      if (!Number.isInteger(zone) || zone < 1 || zone > meter.zones) return null;
-      const verdict = zoneVerdict(meter, input, previousReadings(account.id, meter, timingFor(account.id).period)[zone - 1]);
-      return 'error' in verdict ? verdict.error : null;
-    },
-
-    /** Stores a checked, confirmed submission; returns its number. Earlier ones of the period are replaced. */
-    submit(
-      account: AccountRow,
-      meter: MeterRow,
-      checked: Extract<CheckedReading, { kind: 'valid' }>,
-      by: { userId: number; source: 'customer' | 'operator' },
-      context: AuditContext,
-    ): number {
-      const timing = timingFor(account.id);
-      const now = nowSeconds(clock);
-      const seq = db.transaction(() => {
-        const next = nextReadingSeq(db, account.id);
-        checked.values.forEach((value, i) => {
-          insertReading(db, {
-            account_id: account.id,
-            period: timing.period,
-            seq: next,
-            zone: i + 1,
-            meter_id: meter.id,
-            value,
-            submitted_at: now,
-            source: by.source,
-            status: checked.jump ? 'review' : 'accepted',
-            reason: checked.jump ? 'Расход намного больше обычного: показания проверит специалист' : null,
-            early: timing.early ? 1 : 0,
-            rollover: checked.rollover.includes(i + 1) ? 1 : 0,
-            user_id: by.userId,
-          });
-        });
-        markReadingsReplaced(db, account.id, timing.period, next);
-        return next;
-      })();
-      audit.record(context, {
-        event: checked.jump ? 'reading.flagged' : 'reading.submitted',
-        userId: by.userId,
-        accountId: account.id,
-        detail: { seq, period: timing.period },
-      });
-      return seq;
-    },
-
-    submission(accountId: number, seq: number): ReadingRow[] {
-      return getSubmission(db, accountId, seq);
-    },
-
-    /** What the consumption would cost at today's tariff, volume bands included. */
-    estimate(account: AccountRow, meter: MeterRow, consumption: number[]): Estimate {
-      const prices = getTariffPrices(db, account.category, meter.zones, isoDay(localDate(clock.now(), company.timeZone)));
-      if (prices.length === 0) return { consumption, lines: [], amountKopecks: 0 };
-      const lines = priceVolume(consumption, prices);
-      return { consumption, lines, amountKopecks: sumAmounts(lines) };
-    },
-
-    /** Consumption a stored submission implies against the readings before its period. */
-    consumptionOf(accountId: number, meter: MeterRow, rows: ReadingRow[]): number[] {
-      const previous = previousReadings(accountId, meter, rows[0].period);
-      return rows.map((row) => (previous[row.zone - 1] ? consumptionBetween(previous[row.zone - 1]!.value, row.value, meter.digits) : 0));
-    },
+    timing,
+    digits: meter.digits,
+    zones: previous.map((row, i) => ({
+      zone: i + 1,
+      field: `zone${i + 1}`,
+      name: zoneNames[meter.zones][i],
+      previous: row ? { value: row.value, submittedAt: row.submitted_at } : null,
+    })),
   };
+}
+
+function check(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
+  const errors = unknownZoneErrors(meter, body);
+  const timing = timingFor(deps, account.id);
+  const previous = previousReadings(deps, account.id, meter, timing.period);
+  const values: number[] = [];
+  const rollover: number[] = [];
+  for (let zone = 1; zone <= meter.zones; zone++) {
+    const verdict = zoneVerdict(meter, body[`zone${zone}`], previous[zone - 1]);
+    if ('error' in verdict) {
+      errors[`zone${zone}`] = verdict.error;
+      continue;
+    }
+    if (verdict.rollover) rollover.push(zone);
+    values[zone - 1] = verdict.value;
+  }
+  if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
+
+  const consumption = values.map((value, i) => (previous[i] ? consumptionBetween(previous[i]!.value, value, meter.digits) : 0));
+  const total = consumption.reduce((a, b) => a + b, 0);
+  const lastPeriod = previous.find(Boolean)?.period;
+  const months = lastPeriod ? Math.max(1, monthsBetween(lastPeriod, timing.period)) : 1;
+  const threshold = Math.max(deps.company.readings.jumpMinimumKwh, usualMonthlyKwh(deps, account, timing.period) * months * deps.company.readings.jumpFactor);
+  const jump = total > threshold;
+
+  if ((rollover.length > 0 || jump) && !confirmed) {
+    return { kind: 'confirm', values, confirmation: { rollover, jump, messages: confirmationMessages(meter, rollover, consumption, jump, total) } };
+  }
+  return { kind: 'valid', values, consumption, rollover, jump };
+}
+
+/** The form error for a field of a zone the meter does not have. */
+function unknownZoneErrors(meter: MeterRow, body: Record<string, unknown>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(body)) {
+    const match = zoneFieldPattern.exec(key);
+    if (match && (Number(match[1]) < 1 || Number(match[1]) > meter.zones)) {
+      errors.form = `У счётчика ${meter.zones === 1 ? 'одна зона' : `${meter.zones} зоны`}: показаний для зоны ${match[1]} быть не может.`;
+    }
+  }
+  return errors;
+}
+
+/** What the customer is asked to confirm: each zone past zero, and a jump in use. */
+function confirmationMessages(meter: MeterRow, rollover: number[], consumption: number[], jump: boolean, total: number): string[] {
+  const messages: string[] = [];
+  for (const zone of rollover) {
+    messages.push(
+      `Зона «${zoneNames[meter.zones][zone - 1]}»: показания меньше предыдущих — похоже, счётчик прошёл через ноль (${'9'.repeat(meter.digits)} → 0). Расход составит ${consumption[zone - 1]} кВт·ч.`,
+    );
+  }
+  if (jump) messages.push(`Расход ${total} кВт·ч намного больше обычного для этого времени года. Проверьте показания; если они верны, их проверит специалист.`);
+  return messages;
+}
+
+/** The message for one zone's field as the customer leaves it, or null when it is fine so far. */
+function checkField(deps: ReadingsContext, account: AccountRow, meter: MeterRow, zone: number, input: unknown): string | null {
+  if (!Number.isInteger(zone) || zone < 1 || zone > meter.zones) return null;
+  const verdict = zoneVerdict(meter, input, previousReadings(deps, account.id, meter, timingFor(deps, account.id).period)[zone - 1]);
+  return 'error' in verdict ? verdict.error : null;
+}
+
+/** Stores a checked, confirmed submission; returns its number. Earlier ones of the period are replaced. */
+function submit(
+  deps: ReadingsContext,
+  account: AccountRow,
+  meter: MeterRow,
+  checked: Extract<CheckedReading, { kind: 'valid' }>,
+  by: { userId: number; source: 'customer' | 'operator' },
+  context: AuditContext,
+): number {
+  const { db, clock, audit } = deps;
+  const timing = timingFor(deps, account.id);
+  const now = nowSeconds(clock);
+  const seq = db.transaction(() => {
+    const next = nextReadingSeq(db, account.id);
+    checked.values.forEach((value, i) => {
+      insertReading(db, {
+        account_id: account.id,
+        period: timing.period,
+        seq: next,
+        zone: i + 1,
+        meter_id: meter.id,
+        value,
+        submitted_at: now,
+        source: by.source,
+        status: checked.jump ? 'review' : 'accepted',
+        reason: checked.jump ? 'Расход намного больше обычного: показания проверит специалист' : null,
+        early: timing.early ? 1 : 0,
+        rollover: checked.rollover.includes(i + 1) ? 1 : 0,
+        user_id: by.userId,
+      });
+    });
+    markReadingsReplaced(db, account.id, timing.period, next);
+    return next;
+  })();
+  audit.record(context, {
+    event: checked.jump ? 'reading.flagged' : 'reading.submitted',
+    userId: by.userId,
+    accountId: account.id,
+    detail: { seq, period: timing.period },
+  });
+  return seq;
+}
+
+function submission({ db }: ReadingsContext, accountId: number, seq: number): ReadingRow[] {
+  return getSubmission(db, accountId, seq);
+}
+
+/** What the consumption would cost at today's tariff, volume bands included. */
+function estimate({ db, clock, company }: ReadingsContext, account: AccountRow, meter: MeterRow, consumption: number[]): Estimate {
+  const prices = getTariffPrices(db, account.category, meter.zones, isoDay(localDate(clock.now(), company.timeZone)));
+  if (prices.length === 0) return { consumption, lines: [], amountKopecks: 0 };
+  const lines = priceVolume(consumption, prices);
+  return { consumption, lines, amountKopecks: sumAmounts(lines) };
+}
+
+/** Consumption a stored submission implies against the readings before its period. */
+function consumptionOf(deps: ReadingsContext, accountId: number, meter: MeterRow, rows: ReadingRow[]): number[] {
+  const previous = previousReadings(deps, accountId, meter, rows[0].period);
+  return rows.map((row) => (previous[row.zone - 1] ? consumptionBetween(previous[row.zone - 1]!.value, row.value, meter.digits) : 0));
 }
