@@ -59,85 +59,26 @@ const baseWidth = 360;
 const monthWidth = 30;
 const height = 250;
 const fluidMonths = 12;
+const leftMargin = 8;
+const rightMargin = 8;
+
+type Plot = ChartModel['plot'];
+/** Where a month and a value go: the plot's box, the width of one month, and the value's y. */
+type Layout = { plot: Plot; slot: number; scaleY: (value: number) => number };
 
 export function monthlyChart(input: ChartInput): ChartModel {
   const n = input.categories.length;
-  const left = 8;
-  const right = 8;
-  const width = Math.max(baseWidth, left + right + n * monthWidth);
-  // The legend sits above the plot, one entry per series, wrapping to a second row if needed.
-  const legend: ChartModel['legend'] = [];
-  let legendX = left;
-  let legendY = 14;
-  input.series.forEach((series, index) => {
-    const entryWidth = 22 + series.name.length * 7;
-    if (legendX > left && legendX + entryWidth > width - right) {
-      legendX = left;
-      legendY += 18;
-    }
-    legend.push({ x: legendX, y: legendY, name: series.name, series: series.key, index, kind: series.kind });
-    legendX += entryWidth + 12;
-  });
+  const width = Math.max(baseWidth, leftMargin + rightMargin + n * monthWidth);
+  const { legend, legendY } = legendOf(input.series, width);
   const yAxisLabelY = legendY + 22;
-  const plot = { left, top: yAxisLabelY + 18, right: width - right, bottom: height - 54 };
-  const values = input.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const max = Math.max(0, ...values);
-  const step = niceStep(max);
-  const top = Math.max(step, Math.ceil(max / step) * step);
+  const plot = { left: leftMargin, top: yAxisLabelY + 18, right: width - rightMargin, bottom: height - 54 };
+  const { step, top } = valueAxis(input.series);
   const scaleY = (value: number) => plot.bottom - (Math.max(0, value) / top) * (plot.bottom - plot.top);
-  const formatTick = input.formatTick ?? input.formatValue;
-  const ticks = [];
-  for (let value = 0; value <= top + step / 2; value += step) ticks.push({ y: round(scaleY(value)), label: formatTick(value) });
-
-  const slot = (plot.right - plot.left) / Math.max(1, n);
-  const barSeries = input.series.filter((s) => s.kind === 'bar');
-  const groupWidth = slot * 0.76;
-  const barWidth = groupWidth / Math.max(1, barSeries.length);
-  // Labels every month when they fit (about 24 units for «янв»), else every 2nd, 3rd… counted from the newest month.
-  const every = Math.max(1, Math.ceil(26 / slot));
-  const xLabels: ChartModel['xLabels'] = [];
-  const bars: ChartBar[] = [];
-  const points: ChartPoint[] = [];
-  input.categories.forEach((category, i) => {
-    const centre = plot.left + slot * (i + 0.5);
-    if ((n - 1 - i) % every === 0) xLabels.push({ x: round(centre), label: category.label, sublabel: category.sublabel ?? null });
-    barSeries.forEach((series, b) => {
-      const value = series.values[i];
-      if (value === null || value === undefined) return;
-      const y = scaleY(value);
-      bars.push({
-        x: round(centre - groupWidth / 2 + b * barWidth),
-        y: round(y),
-        width: round(Math.max(1, barWidth - 1)),
-        height: round(plot.bottom - y),
-        period: category.key,
-        value,
-        series: series.key,
-        index: input.series.indexOf(series),
-        title: `${category.title}, ${series.name.toLowerCase()}: ${input.formatValue(value)}`,
-      });
-    });
-  });
-  const lines: ChartModel['lines'] = [];
-  for (const series of input.series.filter((s) => s.kind === 'line')) {
-    const index = input.series.indexOf(series);
-    const paths: string[] = [];
-    let current: string[] = [];
-    series.values.forEach((value, i) => {
-      if (value === null || value === undefined) {
-        if (current.length > 0) paths.push(current.join(' '));
-        current = [];
-        return;
-      }
-      const cx = round(plot.left + slot * (i + 0.5));
-      const cy = round(scaleY(value));
-      current.push(`${current.length === 0 ? 'M' : 'L'}${cx} ${cy}`);
-      const category = input.categories[i];
-      points.push({ cx, cy, period: category.key, value, series: series.key, index, title: `${category.title}, ${series.name.toLowerCase()}: ${input.formatValue(value)}` });
-    });
-    if (current.length > 0) paths.push(current.join(' '));
-    lines.push({ series: series.key, index, paths });
-  }
+  const ticks = ticksOf(step, top, scaleY, input.formatTick ?? input.formatValue);
+  const layout: Layout = { plot, slot: (plot.right - plot.left) / Math.max(1, n), scaleY };
+  const xLabels = xLabelsOf(input.categories, layout);
+  const bars = barsOf(input, layout);
+  const { lines, points } = linesOf(input, layout);
   return {
     id: input.id,
     title: input.title,
@@ -156,6 +97,106 @@ export function monthlyChart(input: ChartInput): ChartModel {
     yAxisLabelY,
     xAxisLabel: input.xAxisLabel,
   };
+}
+
+/** The legend sits above the plot, one entry per series, wrapping to a second row if needed. */
+function legendOf(series: ChartSeries[], width: number): { legend: ChartModel['legend']; legendY: number } {
+  const legend: ChartModel['legend'] = [];
+  let legendX = leftMargin;
+  let legendY = 14;
+  series.forEach((entry, index) => {
+    const entryWidth = 22 + entry.name.length * 7;
+    if (legendX > leftMargin && legendX + entryWidth > width - rightMargin) {
+      legendX = leftMargin;
+      legendY += 18;
+    }
+    legend.push({ x: legendX, y: legendY, name: entry.name, series: entry.key, index, kind: entry.kind });
+    legendX += entryWidth + 12;
+  });
+  return { legend, legendY };
+}
+
+/** The tick step and the top of the value axis: a whole number of steps at or above the largest value. */
+function valueAxis(series: ChartSeries[]): { step: number; top: number } {
+  const values = series.flatMap((s) => s.values).filter((v): v is number => v !== null);
+  const max = Math.max(0, ...values);
+  const step = niceStep(max);
+  return { step, top: Math.max(step, Math.ceil(max / step) * step) };
+}
+
+function ticksOf(step: number, top: number, scaleY: Layout['scaleY'], formatTick: (value: number) => string): ChartModel['ticks'] {
+  const ticks: ChartModel['ticks'] = [];
+  for (let value = 0; value <= top + step / 2; value += step) ticks.push({ y: round(scaleY(value)), label: formatTick(value) });
+  return ticks;
+}
+
+function centreOf({ plot, slot }: Layout, i: number): number {
+  return plot.left + slot * (i + 0.5);
+}
+
+/** Labels every month when they fit (about 24 units for «янв»), else every 2nd, 3rd… counted from the newest month. */
+function xLabelsOf(categories: ChartCategory[], layout: Layout): ChartModel['xLabels'] {
+  const n = categories.length;
+  const every = Math.max(1, Math.ceil(26 / layout.slot));
+  const xLabels: ChartModel['xLabels'] = [];
+  categories.forEach((category, i) => {
+    if ((n - 1 - i) % every === 0) xLabels.push({ x: round(centreOf(layout, i)), label: category.label, sublabel: category.sublabel ?? null });
+  });
+  return xLabels;
+}
+
+/** The bar series side by side in each month's group, month by month. */
+function barsOf(input: ChartInput, layout: Layout): ChartBar[] {
+  const barSeries = input.series.filter((s) => s.kind === 'bar');
+  const groupWidth = layout.slot * 0.76;
+  const barWidth = groupWidth / Math.max(1, barSeries.length);
+  const bars: ChartBar[] = [];
+  input.categories.forEach((category, i) => {
+    const centre = centreOf(layout, i);
+    barSeries.forEach((series, b) => {
+      const value = series.values[i];
+      if (value === null || value === undefined) return;
+      const y = layout.scaleY(value);
+      bars.push({
+        x: round(centre - groupWidth / 2 + b * barWidth),
+        y: round(y),
+        width: round(Math.max(1, barWidth - 1)),
+        height: round(layout.plot.bottom - y),
+        period: category.key,
+        value,
+        series: series.key,
+        index: input.series.indexOf(series),
+        title: `${category.title}, ${series.name.toLowerCase()}: ${input.formatValue(value)}`,
+      });
+    });
+  });
+  return bars;
+}
+
+/** Each line series as paths broken where a month has no value, and a point per month that has one. */
+function linesOf(input: ChartInput, layout: Layout): { lines: ChartModel['lines']; points: ChartPoint[] } {
+  const lines: ChartModel['lines'] = [];
+  const points: ChartPoint[] = [];
+  for (const series of input.series.filter((s) => s.kind === 'line')) {
+    const index = input.series.indexOf(series);
+    const paths: string[] = [];
+    let current: string[] = [];
+    series.values.forEach((value, i) => {
+      if (value === null || value === undefined) {
+        if (current.length > 0) paths.push(current.join(' '));
+        current = [];
+        return;
+      }
+      const cx = round(centreOf(layout, i));
+      const cy = round(layout.scaleY(value));
+      current.push(`${current.length === 0 ? 'M' : 'L'}${cx} ${cy}`);
+      const category = input.categories[i];
+      points.push({ cx, cy, period: category.key, value, series: series.key, index, title: `${category.title}, ${series.name.toLowerCase()}: ${input.formatValue(value)}` });
+    });
+    if (current.length > 0) paths.push(current.join(' '));
+    lines.push({ series: series.key, index, paths });
+  }
+  return { lines, points };
 }
 
 function round(value: number): number {
