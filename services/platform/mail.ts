@@ -14,6 +14,7 @@ import {
   markOutboxSent,
   type OutboxRow,
 } from '../../db/platform/outbox.ts';
+import { bind } from './bind.ts';
 import { nowSeconds, type Clock } from './clock.ts';
 
 export type Letter = {
@@ -26,107 +27,121 @@ export type Letter = {
   attachments?: { filename: string; contentType: string; content: Buffer }[];
 };
 
+type MailOptions = { smtpUrl: string | null; from: string };
+
+/** The outbox's database, the SMTP transport (null without SMTP) and the worker's state. */
+type MailContext = {
+  db: Db;
+  clock: Clock;
+  options: MailOptions;
+  transport: Transporter | null;
+  state: {
+    flushing: Promise<void> | null;
+    again: boolean;
+    timer: NodeJS.Timeout | null;
+  };
+};
+
 export type Mail = ReturnType<typeof createMail>;
 
 const batchSize = 50;
 const maxBackoffSeconds = 3600;
 
-export function createMail(db: Db, clock: Clock, options: { smtpUrl: string | null; from: string }) {
+export function createMail(db: Db, clock: Clock, options: MailOptions) {
   const transport: Transporter | null = options.smtpUrl ? nodemailer.createTransport(withPool(options.smtpUrl)) : null;
-  let flushing: Promise<void> | null = null;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
-
-  async function sendDue(): Promise<void> {
-    if (!transport) return;
-    for (;;) {
-      const due = listDueOutboxMessages(db, nowSeconds(clock), batchSize);
-      if (due.length === 0) return;
-      for (const message of due) {
-        try {
-          await transport.sendMail({
-            from: options.from,
-            to: message.to_address,
-            subject: message.subject,
-            text: message.text_body,
-            html: message.html_body ?? undefined,
-            attachments: listOutboxAttachments(db, message.id).map((a) => ({
-              filename: a.filename,
-              contentType: a.content_type,
-              content: a.content,
-            })),
-          });
-          markOutboxSent(db, message.id, nowSeconds(clock));
-        } catch (error) {
-          const backoff = Math.min(maxBackoffSeconds, 30 * 2 ** message.attempts);
-          markOutboxFailed(db, message.id, String((error as Error).message).slice(0, 500), nowSeconds(clock) + backoff);
-        }
-      }
-    }
-  }
-
-  const mail = {
-    /** Stores the letter (once per dedupeKey) and, with SMTP configured, starts sending it. */
-    enqueue(letter: Letter): number | null {
-      const id = db.transaction(() => {
-        const messageId = insertOutboxMessage(db, {
-          kind: letter.kind,
-          to_address: letter.to,
-          subject: letter.subject,
-          text_body: letter.text,
-          html_body: letter.html ?? null,
-          dedupe_key: letter.dedupeKey ?? null,
-          created_at: nowSeconds(clock),
-        });
-        if (messageId !== null) {
-          for (const a of letter.attachments ?? []) {
-            insertOutboxAttachment(db, messageId, { filename: a.filename, content_type: a.contentType, content: a.content });
-          }
-        }
-        return messageId;
-      })();
-      if (id !== null) void mail.flush();
-      return id;
-    },
-
-    /** Sends what is due; a call during a run makes that run look again before it ends. */
-    flush(): Promise<void> {
-      if (!transport) return Promise.resolve();
-      if (flushing) {
-        again = true;
-        return flushing;
-      }
-      flushing = (async () => {
-        do {
-          again = false;
-          await sendDue();
-        } while (again);
-      })().finally(() => {
-        flushing = null;
-      });
-      return flushing;
-    },
-
-    startWorker(intervalMs = 10_000): void {
-      if (!transport || timer) return;
-      timer = setInterval(() => void mail.flush(), intervalMs);
-      timer.unref();
-    },
-
-    async close(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await flushing;
-      transport?.close();
-    },
-
+  const context: MailContext = { db, clock, options, transport, state: { flushing: null, again: false, timer: null } };
+  return {
+    ...bind(context, { enqueue, flush, startWorker, close }),
     sendsMail: transport !== null,
-
     /** For the dev mailbox page: the newest letters, sent or kept. */
     recent: (limit: number): OutboxRow[] => listRecentOutboxMessages(db, limit),
     letter: (id: number): OutboxRow | undefined => getOutboxMessage(db, id),
   };
-  return mail;
+}
+
+async function sendDue({ db, clock, options, transport }: MailContext): Promise<void> {
+  if (!transport) return;
+  for (;;) {
+    const due = listDueOutboxMessages(db, nowSeconds(clock), batchSize);
+    if (due.length === 0) return;
+    for (const message of due) {
+      try {
+        await transport.sendMail({
+          from: options.from,
+          to: message.to_address,
+          subject: message.subject,
+          text: message.text_body,
+          html: message.html_body ?? undefined,
+          attachments: listOutboxAttachments(db, message.id).map((a) => ({
+            filename: a.filename,
+            contentType: a.content_type,
+            content: a.content,
+          })),
+        });
+        markOutboxSent(db, message.id, nowSeconds(clock));
+      } catch (error) {
+        const backoff = Math.min(maxBackoffSeconds, 30 * 2 ** message.attempts);
+        markOutboxFailed(db, message.id, String((error as Error).message).slice(0, 500), nowSeconds(clock) + backoff);
+      }
+    }
+  }
+}
+
+/** Stores the letter (once per dedupeKey) and, with SMTP configured, starts sending it. */
+function enqueue(context: MailContext, letter: Letter): number | null {
+  const { db, clock } = context;
+  const id = db.transaction(() => {
+    const messageId = insertOutboxMessage(db, {
+      kind: letter.kind,
+      to_address: letter.to,
+      subject: letter.subject,
+      text_body: letter.text,
+      html_body: letter.html ?? null,
+      dedupe_key: letter.dedupeKey ?? null,
+      created_at: nowSeconds(clock),
+    });
+    if (messageId !== null) {
+      for (const a of letter.attachments ?? []) {
+        insertOutboxAttachment(db, messageId, { filename: a.filename, content_type: a.contentType, content: a.content });
+      }
+    }
+    return messageId;
+  })();
+  if (id !== null) void flush(context);
+  return id;
+}
+
+/** Sends what is due; a call during a run makes that run look again before it ends. */
+function flush(context: MailContext): Promise<void> {
+  const { state } = context;
+  if (!context.transport) return Promise.resolve();
+  if (state.flushing) {
+    state.again = true;
+    return state.flushing;
+  }
+  state.flushing = (async () => {
+    do {
+      state.again = false;
+      await sendDue(context);
+    } while (state.again);
+  })().finally(() => {
+    state.flushing = null;
+  });
+  return state.flushing;
+}
+
+function startWorker(context: MailContext, intervalMs = 10_000): void {
+  const { state } = context;
+  if (!context.transport || state.timer) return;
+  state.timer = setInterval(() => void flush(context), intervalMs);
+  state.timer.unref();
+}
+
+async function close({ transport, state }: MailContext): Promise<void> {
+  if (state.timer) clearInterval(state.timer);
+  state.timer = null;
+  await state.flushing;
+  transport?.close();
 }
 
 function withPool(url: string): string {
