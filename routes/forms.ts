@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { FieldErrors } from '../services/auth/auth.ts';
 import { passwordRules } from '../services/auth/passwords.ts';
 
+// Zod's own messages (a wrong type, an unknown value) in Russian, for the pages and the API alike.
+z.config(z.locales.ru());
+
 export const fields = {
   accountNumber: z
     .string({ error: 'Введите номер лицевого счёта' })

@@ -1,6 +1,9 @@
 // Lists the routes an Express 5 app serves, nested routers included, as method + full pattern
-// (`GET /a/:link/info`). Tests use it to make sure every page is covered by a table.
+// (`GET /a/:link/info`), and the /api/v1 routes of the Hono app inside it. Tests use them to
+// make sure every page and API route is covered by a table.
 import type { Express } from 'express';
+import { apiApp } from '../../routes/api/index.ts';
+import type { Services } from '../../services/index.ts';
 
 export type RouteEntry = {
   /** Upper-case HTTP method; '*' for `.all()`. HEAD is left out (Express answers it with GET). */
@@ -80,4 +83,13 @@ export function patternMatches(pattern: string, path: string): boolean {
     .map((part) => (part.startsWith(':') ? '[^/]+' : part.startsWith('*') ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}$`).test(path);
+}
+
+/** Every /api/v1 route of the Hono app as method + full pattern (`GET /api/v1/accounts/:link/balance`). */
+export function listApiRoutes(services: Services): RouteEntry[] {
+  const routes = apiApp(services, () => {}).routes.filter((r) => r.method !== 'ALL');
+  const seen = new Set<string>();
+  return routes
+    .map((r) => ({ method: r.method, pattern: `/api/v1${r.path}` }))
+    .filter((r) => !seen.has(`${r.method} ${r.pattern}`) && seen.add(`${r.method} ${r.pattern}`));
 }

@@ -1,0 +1,118 @@
+// /api/v1 accounts: the user's accounts, an account's balance, submitting readings, and history.
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import type { HistoryView } from '../../services/history/history.ts';
+import type { Services } from '../../services/index.ts';
+import { ApiError } from './errors.ts';
+import { apiRouter, contextOf } from './guards.ts';
+import { errors, json, jsonBody } from './openapi.ts';
+import { accountSchema, balanceSchema, historyQuery, historySchema, iso, linkParams, readingBody, readingResult } from './schemas.ts';
+
+const accounts = createRoute({
+  method: 'get',
+  path: '/accounts',
+  summary: 'Ваши лицевые счета (основной первым)',
+  tags: ['Лицевые счета'],
+  responses: { 200: json('Связи с лицевыми счетами', z.object({ accounts: z.array(accountSchema) })), ...errors(401) },
+});
+
+const balance = createRoute({
+  method: 'get',
+  path: '/accounts/{link}/balance',
+  summary: 'Баланс, срок оплаты и последние показания',
+  tags: ['Лицевые счета'],
+  request: { params: linkParams },
+  responses: { 200: json('Состояние счёта сейчас', balanceSchema), ...errors(401, 404) },
+});
+
+const submitReadings = createRoute({
+  method: 'post',
+  path: '/accounts/{link}/readings',
+  summary: 'Передать показания (по одному целому числу на зону)',
+  tags: ['Показания'],
+  request: { params: linkParams, body: jsonBody(readingBody) },
+  responses: {
+    201: json('Показания приняты (status=review — на проверке у специалиста)', readingResult),
+    ...errors(400, 401, 404, 413, 415, [409, 'Нужно подтверждение (переход через ноль или большой расход): повторите с confirmed=true'], [422, 'Показания не приняты: сообщения в error.fields (zone1…zone3); no_meter — у счёта нет прибора учёта']),
+  },
+});
+
+function historyRoute<V extends HistoryView>(view: V) {
+  return createRoute({
+    method: 'get',
+    path: `/accounts/{link}/history/${view}` as `/accounts/{link}/history/${V}`,
+    summary: `История: ${view}`,
+    tags: ['История'],
+    request: { params: linkParams, query: historyQuery },
+    responses: { 200: json('Месяцы за период', historySchema), ...errors(401, 404, 422) },
+  });
+}
+
+/** The same check as the «Передать» form; a question to confirm is a 409 with the messages. */
+export function checkReading(services: Services, accountId: number, body: z.infer<typeof readingBody>) {
+  const subject = services.readings.subject(accountId);
+  if (!subject.meter) throw new ApiError(422, 'no_meter', 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.');
+  const form: Record<string, unknown> = {};
+  for (const zone of [1, 2, 3] as const) {
+    const value = body[`zone${zone}`];
+    if (value !== undefined) form[`zone${zone}`] = String(value);
+  }
+  const checked = services.readings.check(subject.account, subject.meter, form, body.confirmed === true);
+  if (checked.kind === 'invalid') throw new ApiError(422, 'validation', 'Проверьте показания.', checked.errors);
+  if (checked.kind === 'confirm') throw new ApiError(409, 'confirmation_required', checked.confirmation.messages.join(' '), undefined, { confirmation: checked.confirmation });
+  return { account: subject.account, meter: subject.meter, checked };
+}
+
+function balanceOf(services: Services, link: { id: number; account_id: number }): z.infer<typeof balanceSchema> {
+  const view = services.overview.of(link.account_id);
+  return {
+    link: link.id,
+    accountNumber: view.account.number,
+    state: view.balance.kind,
+    balanceKopecks: view.balance.kopecks,
+    amountDueKopecks: view.amountDueKopecks,
+    dueOn: view.lastCharge?.due_on ?? null,
+    lastChargePeriod: view.lastCharge?.period ?? null,
+    meter: view.meter ? { model: view.meter.model, serial: view.meter.serial, zones: view.meter.zones, digits: view.meter.digits, verifiedUntil: view.meter.verified_until } : null,
+    lastReadings: view.lastReadings.map((r) => ({ zone: r.zone, value: r.value, period: r.period, submittedAt: iso(r.submitted_at) })),
+  };
+}
+
+function historyOf(services: Services, view: HistoryView, accountId: number, query: Record<string, unknown>): z.infer<typeof historySchema> {
+  const { history } = services;
+  const parsed = history.parseRange(query, history.extentOf(accountId));
+  if (!parsed.ok) throw new ApiError(422, 'validation', 'Проверьте период.', parsed.errors);
+  const range = parsed.range;
+  const data = (view === 'readings' ? history.readings(accountId, range) : view === 'payments' ? history.payments(accountId, range) : view === 'charges' ? history.charges(accountId, range) : history.consumption(accountId, range)) as Record<string, unknown>;
+  const { chart: _chart, ...rest } = data;
+  return { view, range, notice: parsed.notice, ...rest } as z.infer<typeof historySchema>;
+}
+
+export function accountRoutes(services: Services) {
+  const { readings } = services;
+  return apiRouter()
+    .openapi(accounts, (c) => {
+      const links = services.cabinet.links(c.get('user').id);
+      return c.json({ accounts: links.map((l) => ({ id: l.id, accountNumber: l.number, address: l.address, primary: l.is_primary === 1 })) }, 200);
+    })
+    .openapi(balance, (c) => c.json(balanceOf(services, c.get('link')), 200))
+    .openapi(submitReadings, (c) => {
+      const { account, meter, checked } = checkReading(services, c.get('link').account_id, c.req.valid('json'));
+      const seq = readings.submit(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));
+      return c.json(
+        {
+          seq,
+          period: readings.submission(account.id, seq)[0].period,
+          status: checked.jump ? ('review' as const) : ('accepted' as const),
+          values: checked.values,
+          consumptionKwh: checked.consumption,
+          estimateKopecks: readings.estimate(account, meter, checked.consumption).amountKopecks,
+        },
+        201,
+      );
+    })
+    .openapi(historyRoute('readings'), (c) => c.json(historyOf(services, 'readings', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('payments'), (c) => c.json(historyOf(services, 'payments', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('charges'), (c) => c.json(historyOf(services, 'charges', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('consumption'), (c) => c.json(historyOf(services, 'consumption', c.get('link').account_id, c.req.valid('query')), 200));
+}
