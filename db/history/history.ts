@@ -1,7 +1,7 @@
 // SQL of История: an account's readings, payments, charges and ledger over a range of periods.
 // Every query starts from account_id, so it reads only that account's rows (the WITHOUT ROWID
 // tables keep them together; payments has an (account_id, created_at) index). The statements
-// are exported so test/history-plans.test.ts can EXPLAIN each one.
+// are exported so test/ops/query-plans.test.ts can check each one starts from the account.
 import type { Db } from '../connection.ts';
 import { prepared } from '../prepared.ts';
 import type { ChargeRow } from '../billing/charges.ts';
