@@ -1,4 +1,4 @@
-// npm run bench:deadline-day [-- --accounts 500000 --duration 30 --close-cap 240 --database PATH]
+// npm run bench:deadline-day [-- --accounts 500000 --duration 30 --close-cap 240 --database PATH --workers N --scale X]
 // The 25th of the month ×100: per second 300 readings submissions, 300 Главная views, 50 logins and
 // 50 history views, each at a fixed rate (autocannon overallRate), the four at once, from many client
 // addresses (TRUST_PROXY=1 and a varied X-Forwarded-For, so per-IP throttling acts as in life).
@@ -29,10 +29,15 @@ const { values } = parseArgs({
     /** Run the close in slices of N accounts with a pause (bench/close-in-slices.ts) instead of close-period. */
     'close-slice': { type: 'string' },
     'close-pause-ms': { type: 'string', default: '20' },
+    /** WORKERS for the app (node:cluster processes on the one file). */
+    workers: { type: 'string', default: '1' },
+    /** Multiplies every rate of the mix (2 = the 25th ×200), to find what a setup can serve. */
+    scale: { type: 'string', default: '1' },
   },
 });
 const accounts = Number(values.accounts);
 const duration = Number(values.duration);
+const scale = Number(values.scale);
 const benchPassword = 'bench-svet-2026';
 const origin = 'https://localhost';
 
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
     const numbers = await addBenchUsers(databasePath, Number(values.users));
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, ...productionBenchEnv(port, databasePath), TRUST_PROXY: '1' };
+    const env = { ...process.env, ...productionBenchEnv(port, databasePath, Number(values.workers)), TRUST_PROXY: '1' };
     const app = startChild('app', 'server.ts', [], env);
     children.push(app);
     await waitUntilServing(app, `${baseUrl}/healthz`);
@@ -137,21 +142,21 @@ async function main(): Promise<void> {
 
     const mixes: Mix[] = [
       {
-        name: 'POST readings', rate: 300, connections: 40, expect: 303,
+        name: 'POST readings', rate: 300 * scale, connections: 40, expect: 303,
         next: () => {
           const s = pick();
           return { method: 'POST', path: `${s.home}readings`, body: s.readingBody, headers: { cookie: s.cookie, origin, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': nextIp() } };
         },
       },
       {
-        name: 'GET Главная', rate: 300, connections: 40, expect: 200,
+        name: 'GET Главная', rate: 300 * scale, connections: 40, expect: 200,
         next: () => {
           const s = pick();
           return { method: 'GET', path: s.home, headers: { cookie: s.cookie, 'x-forwarded-for': nextIp() } };
         },
       },
       {
-        name: 'POST /login', rate: 50, connections: 20, expect: 303,
+        name: 'POST /login', rate: 50 * scale, connections: 20, expect: 303,
         next: () => {
           const number = numbers[(loginTurn = (loginTurn + 1) % numbers.length)];
           return {
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
         },
       },
       {
-        name: 'GET history/charges', rate: 50, connections: 10, expect: 200,
+        name: 'GET history/charges', rate: 50 * scale, connections: 10, expect: 200,
         next: () => {
           const s = pick();
           return { method: 'GET', path: `${s.home}history/charges`, headers: { cookie: s.cookie, 'x-forwarded-for': nextIp() } };
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
       },
     ];
 
-    console.log(`deadline day on ${accounts} accounts × 3 years, ${sessions.length} logged-in customers, Node ${process.version}, NODE_ENV=production`);
+    console.log(`deadline day on ${accounts} accounts × 3 years, ${sessions.length} logged-in customers, rates ×${scale}, WORKERS=${values.workers}, Node ${process.version}, NODE_ENV=production`);
     if (!values['skip-alone']) {
       const alone = await Promise.all(mixes.map((mix) => runMix(baseUrl, mix, duration, [])));
       printTable(`alone, ${duration} s`, alone);

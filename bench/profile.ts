@@ -41,7 +41,7 @@ server.stderr.on('data', (chunk: Buffer) => child.output.push(chunk.toString()))
 try {
   await waitUntilServing(child, `${app}/login`);
   const session = await logIn(app, demoUser.accountNumber, demoUser.password);
-  const targets = { hello: app, app, session, readingBody: await readingFormBody(app, session), api: await apiLogIn(app, demoUser.accountNumber, demoUser.password) };
+  const targets = { hello: app, app, staticHome: app, session, readingBody: await readingFormBody(app, session), api: await apiLogIn(app, demoUser.accountNumber, demoUser.password) };
   const request = scenario.request(targets);
   const result = await autocannon({ ...request, method: request.method ?? 'GET', connections: 50, duration: Number(values.duration) });
   console.log(`${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, ${values.accounts} лицевых счетов, ${values.duration} с, 50 соединений\n`);

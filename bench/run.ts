@@ -1,6 +1,7 @@
-// npm run bench [-- --duration 10 --accounts 1000]: the app's pages under load against an Express baseline.
+// npm run bench [-- --duration 10 --accounts 1000 --workers 1]: the app's pages under load against two
+// baselines: Express hello world, and Главная's own HTML served as a static EJS page.
 import autocannon from 'autocannon';
-import { constants, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { scenarios, type Targets } from './scenarios.ts';
 
 const connections = 50;
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' } } });
 const duration = Number(values.duration);
 const accounts = Number(values.accounts);
 
@@ -31,20 +32,21 @@ async function main(): Promise<boolean> {
     children.push(hello);
     const app = startChild('app', 'server.ts', [], {
       ...process.env,
-      ...productionBenchEnv(appPort, databasePath),
+      ...productionBenchEnv(appPort, databasePath, Number(values.workers)),
     });
     children.push(app);
-    const targets: Omit<Targets, 'session' | 'readingBody' | 'api'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
+    const targets: Omit<Targets, 'session' | 'readingBody' | 'api' | 'staticHome'> = { hello: `http://127.0.0.1:${helloPort}`, app: `http://127.0.0.1:${appPort}` };
     await waitUntilServing(hello, `${targets.hello}/`);
     await waitUntilServing(app, `${targets.app}/login`);
     const session = await logIn(targets.app, demoUser.accountNumber, demoUser.password);
     const readingBody = await readingFormBody(targets.app, session);
     const api = await apiLogIn(targets.app, demoUser.accountNumber, demoUser.password);
+    const staticHome = await startStaticHome(dir, targets.app + session.home, session.cookie, children);
 
-    console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
+    console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, WORKERS=${values.workers}, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
     const rows: Row[] = [];
     for (const scenario of scenarios) {
-      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody, api });
+      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody, api, staticHome });
       const result = await autocannon({ url, method: method ?? 'GET', headers, body, connections, duration });
       const unexpected = scenario.expect === '3xx' ? result['2xx'] + result['4xx'] + result['5xx'] : result.non2xx;
       rows.push({
@@ -53,11 +55,26 @@ async function main(): Promise<boolean> {
       });
     }
     printTable(rows);
+    const home = rows.find((row) => row.name.includes('Главная (logged in)'))!;
+    const page = rows.find((row) => row.name.includes('static'))!;
+    console.log(`\nГлавная / её же HTML статической страницей: ${(home.rps / page.rps).toFixed(2)}`);
     return rows.every((row) => row.unexpected === 0 && row.failures === 0);
   } finally {
     await Promise.all(children.map(stopChild));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Главная's HTML as the app answered it, served by bench/static-page-server.ts. */
+async function startStaticHome(dir: string, homeUrl: string, cookie: string, children: Child[]): Promise<string> {
+  const html = await (await fetch(homeUrl, { headers: { cookie } })).text();
+  const template = join(dir, 'home-static.ejs');
+  writeFileSync(template, html.replaceAll('<%', '<%%'));
+  const port = await freePort();
+  const server = startChild('static page server', 'bench/static-page-server.ts', [String(port), template], { ...process.env, NODE_ENV: 'production' });
+  children.push(server);
+  await waitUntilServing(server, `http://127.0.0.1:${port}/`);
+  return `http://127.0.0.1:${port}`;
 }
 
 function printTable(rows: Row[]): void {

@@ -1,13 +1,14 @@
 // What the benchmark loads: the first scenario is the baseline the others are compared with.
 import type { ApiSession, Session } from './login.ts';
 
-export type Targets = { hello: string; app: string; session: Session; readingBody: string; api: ApiSession };
+export type Targets = { hello: string; app: string; staticHome: string; session: Session; readingBody: string; api: ApiSession };
 export type Request = { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string };
 /** expect: the status class a healthy answer has (a form POST answers 303). */
 export type Scenario = { name: string; expect?: '2xx' | '3xx'; request(targets: Targets): Request };
 
 export const scenarios: Scenario[] = [
   { name: 'Express 5 hello world (baseline)', request: ({ hello }) => ({ url: `${hello}/` }) },
+  { name: 'Главная HTML, static EJS page (baseline 2)', request: ({ staticHome }) => ({ url: `${staticHome}/` }) },
   { name: 'GET /login', request: ({ app }) => ({ url: `${app}/login` }) },
   {
     name: 'GET /a/<link>/ Главная (logged in)',

@@ -34,9 +34,9 @@ export type Services = ReturnType<typeof createServices>;
 
 export function createServices(config: Config, db: Db, clock: Clock) {
   const audit = createAudit(db, clock);
-  const throttle = createThrottle(clock);
+  const throttle = createThrottle(db, clock);
   const sessions = createSessions(db, clock, config.session);
-  const mail = createMail(db, clock, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const mail = createMail(db, clock, { smtpUrl: config.smtpUrl, from: config.mailFrom, sendOnEnqueue: config.workers === 1 });
   const letters = createLetters(config.company, config.baseUrl);
   const auth = createAuth({
     db,

@@ -25,3 +25,8 @@ export function deleteSentOutbox(db: Db, sentBefore: number): number {
 export function deleteOldAudit(db: Db, before: number): number {
   return prepared(db, `DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ${purgeChunk})`).run(before).changes;
 }
+
+/** Throttle attempts older than any window (the longest is an hour; a day is kept). */
+export function deleteOldThrottleHits(db: Db, beforeMs: number): number {
+  return prepared(db, `DELETE FROM throttle_hits WHERE rowid IN (SELECT rowid FROM throttle_hits WHERE at_ms < ? LIMIT ${purgeChunk})`).run(beforeMs).changes;
+}

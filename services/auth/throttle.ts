@@ -1,4 +1,8 @@
-// Counts attempts per key in a sliding window, in memory (one process serves the app).
+// Counts attempts per key in a sliding window, in SQLite: every process on the database file
+// (cluster workers, a restarted server) sees the same counts, so a limit holds across them.
+// Old attempts are purged by the retention job.
+import type { Db } from '../../db/connection.ts';
+import { deleteThrottleHits, insertThrottleHit, recentThrottleHits } from '../../db/auth/throttle.ts';
 import type { Clock } from '../platform/clock.ts';
 
 export type Limit = { max: number; windowSeconds: number };
@@ -7,41 +11,21 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSe
 
 export type Throttle = ReturnType<typeof createThrottle>;
 
-const pruneEvery = 10_000;
-
-export function createThrottle(clock: Clock) {
-  const hits = new Map<string, number[]>();
-  let writes = 0;
-
-  function recent(key: string, windowSeconds: number): number[] {
-    const since = clock.now() - windowSeconds * 1000;
-    const list = (hits.get(key) ?? []).filter((at) => at > since);
-    if (list.length === 0) hits.delete(key);
-    else hits.set(key, list);
-    return list;
-  }
-
-  function prune(): void {
-    const hour = clock.now() - 24 * 3600 * 1000;
-    for (const [key, list] of hits) if (list[list.length - 1] < hour) hits.delete(key);
-  }
-
+export function createThrottle(db: Db, clock: Clock) {
   return {
     /** Whether another attempt is allowed now; does not count one. */
     check(key: string, limit: Limit): ThrottleVerdict {
-      const list = recent(key, limit.windowSeconds);
-      if (list.length < limit.max) return { allowed: true };
-      const freeAt = list[list.length - limit.max] + limit.windowSeconds * 1000;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - clock.now()) / 1000)) };
+      const now = clock.now();
+      const recent = recentThrottleHits(db, key, now - limit.windowSeconds * 1000, limit.max);
+      if (recent.length < limit.max) return { allowed: true };
+      const freeAt = recent[limit.max - 1] + limit.windowSeconds * 1000;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)) };
     },
     hit(key: string): void {
-      const list = hits.get(key) ?? [];
-      list.push(clock.now());
-      hits.set(key, list);
-      if (++writes % pruneEvery === 0) prune();
+      insertThrottleHit(db, key, clock.now());
     },
     reset(key: string): void {
-      hits.delete(key);
+      deleteThrottleHits(db, key);
     },
   };
 }

@@ -198,14 +198,11 @@ function submit(
       });
     });
     markReadingsReplaced(db, account.id, timing.period, next);
+    // The audit row keeps what the reading itself does not: the address it came from (for a
+    // dispute). In the same transaction, so a submission costs one commit, not two.
+    audit.record(context, { event: checked.jump ? 'reading.flagged' : 'reading.submitted', userId: by.userId, accountId: account.id, detail: { seq: next, period: timing.period } });
     return next;
   })();
-  audit.record(context, {
-    event: checked.jump ? 'reading.flagged' : 'reading.submitted',
-    userId: by.userId,
-    accountId: account.id,
-    detail: { seq, period: timing.period },
-  });
   return seq;
 }
 

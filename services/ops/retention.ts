@@ -5,13 +5,13 @@
 import type { Db } from '../../db/connection.ts';
 import { deleteExpiredApiTokens } from '../../db/auth/api-tokens.ts';
 import { deleteStaleChallenges } from '../../db/auth/devices.ts';
-import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
+import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteOldThrottleHits, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { SessionLimits } from '../auth/sessions.ts';
 
 export type RetentionPolicy = { outboxKeepDays: number; auditKeepDays: number };
 
-export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number };
+export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number; throttleHits: number };
 
 export type Retention = ReturnType<typeof createRetention>;
 
@@ -45,6 +45,7 @@ export function createRetention(deps: { db: Db; clock: Clock; session: SessionLi
         audit: drain(() => deleteOldAudit(db, now - policy.auditKeepDays * day)),
         apiTokens: deleteExpiredApiTokens(db, now),
         challenges: deleteStaleChallenges(db, now),
+        throttleHits: drain(() => deleteOldThrottleHits(db, clock.now() - day * 1000)),
       };
     },
 

@@ -1,5 +1,6 @@
 // The one place that reads process.env; everything else receives a Config.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -68,6 +69,10 @@ export type Config = {
   env: 'production' | 'development' | 'test';
   isProduction: boolean;
   port: number;
+  /** Processes serving the port (node:cluster) on the one database file. */
+  workers: number;
+  /** The term of the background jobs' lease: a dead holder's jobs move on after at most this. */
+  jobLeaseSeconds: number;
   baseUrl: string;
   databasePath: string;
   /** Support attachments: outside static/, default `uploads` beside the database file. */
@@ -130,6 +135,14 @@ function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   return raw === '1' || raw.toLowerCase() === 'true';
 }
 
+/** How many processes serve, and the background jobs' lease between them. */
+function processesFrom(env: NodeJS.ProcessEnv, isProduction: boolean): Pick<Config, 'workers' | 'jobLeaseSeconds'> {
+  return {
+    workers: Math.max(1, intFrom(env, 'WORKERS', isProduction ? availableParallelism() : 1)),
+    jobLeaseSeconds: Math.max(2, intFrom(env, 'JOB_LEASE_SECONDS', 15)),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const name = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const isProduction = name === 'production';
@@ -138,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: name,
     isProduction,
     port,
+    ...processesFrom(env, isProduction),
     baseUrl: (env.BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     databasePath: env.DATABASE_PATH || 'data/svet.db',
     uploadsPath: env.UPLOADS_PATH || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'uploads'),

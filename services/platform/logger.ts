@@ -13,7 +13,7 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
   return pino(
     {
       level,
-      base: { service: 'svet' },
+      base: { service: 'svet', pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },

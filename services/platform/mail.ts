@@ -27,7 +27,12 @@ export type Letter = {
   attachments?: { filename: string; contentType: string; content: Buffer }[];
 };
 
-type MailOptions = { smtpUrl: string | null; from: string };
+/**
+ * sendOnEnqueue (default true): a new letter starts a send at once in this process. Off when
+ * several processes share the outbox: then only the one running the worker (the holder of the
+ * background jobs) sends, and a letter written elsewhere goes at the worker's next look.
+ */
+type MailOptions = { smtpUrl: string | null; from: string; sendOnEnqueue?: boolean };
 
 /** The outbox's database, the SMTP transport (null without SMTP) and the worker's state. */
 type MailContext = {
@@ -51,7 +56,7 @@ export function createMail(db: Db, clock: Clock, options: MailOptions) {
   const transport: Transporter | null = options.smtpUrl ? nodemailer.createTransport(withPool(options.smtpUrl)) : null;
   const context: MailContext = { db, clock, options, transport, state: { flushing: null, again: false, timer: null } };
   return {
-    ...bind(context, { enqueue, flush, startWorker, close }),
+    ...bind(context, { enqueue, flush, startWorker, stopWorker, close }),
     sendsMail: transport !== null,
     /** For the dev mailbox page: the newest letters, sent or kept. */
     recent: (limit: number): OutboxRow[] => listRecentOutboxMessages(db, limit),
@@ -107,7 +112,7 @@ function enqueue(context: MailContext, letter: Letter): number | null {
     }
     return messageId;
   })();
-  if (id !== null) void flush(context);
+  if (id !== null && (context.options.sendOnEnqueue !== false || context.state.timer)) void flush(context);
   return id;
 }
 
@@ -137,11 +142,16 @@ function startWorker(context: MailContext, intervalMs = 10_000): void {
   state.timer.unref();
 }
 
-async function close({ transport, state }: MailContext): Promise<void> {
+/** Stops looking for due letters; resolves when a send in progress ends. */
+async function stopWorker({ state }: MailContext): Promise<void> {
   if (state.timer) clearInterval(state.timer);
   state.timer = null;
   await state.flushing;
-  transport?.close();
+}
+
+async function close(context: MailContext): Promise<void> {
+  await stopWorker(context);
+  context.transport?.close();
 }
 
 function withPool(url: string): string {
