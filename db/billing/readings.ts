@@ -59,11 +59,11 @@ export function insertReading(db: Db, reading: ReadingRow): void {
   ).run(reading);
 }
 
-/** Marks the period's earlier live submissions as replaced by a newer one. */
+/** Marks the period's earlier live submissions as replaced by a newer one (readings_live_by_period: only those are read). */
 export function markReadingsReplaced(db: Db, accountId: number, period: string, bySeq: number): number {
   return prepared(
     db,
-    `UPDATE readings SET status = 'replaced', reason = ?
+    `UPDATE readings INDEXED BY readings_live_by_period SET status = 'replaced', reason = ?
       WHERE account_id = ? AND period = ? AND seq < ? AND status IN ('accepted', 'review')`,
   ).run(`Заменено показаниями, переданными позже (№ ${bySeq})`, accountId, period, bySeq).changes;
 }
