@@ -1,6 +1,7 @@
 // Graceful shutdown of the real server process: SIGTERM during a request that waits on the bank.
 // The request finishes with its answer, new connections are refused meanwhile, the process exits 0;
-// a request beyond SHUTDOWN_TIMEOUT_MS is cut and the process still exits 0, in time.
+// a request beyond SHUTDOWN_TIMEOUT_MS is cut and the process still exits 0, in time; with WORKERS=2
+// SIGTERM to the primary lets a worker's request in flight finish, then every process exits, code 0.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,7 @@ import { childServerEnv, killServerProcess, startServerProcess, type ServerProce
 /** A stand-in acquirer whose register.do answers only when the test releases it. */
 type SlowBank = { server: Server; url: string; registered: Promise<void>; release(): void };
 
-async function startSlowBank(): Promise<SlowBank> {
+async function startSlowBank(orderId = 'slow-order-1'): Promise<SlowBank> {
   let arrived!: () => void;
   const registered = new Promise<void>((resolve) => (arrived = resolve));
   const held: (() => void)[] = [];
@@ -25,7 +26,7 @@ async function startSlowBank(): Promise<SlowBank> {
   const server = createServer((req, res) => {
     const answer = () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ orderId: 'slow-order-1', formUrl: 'http://127.0.0.1:9/payment/merchants/pay?mdOrder=slow-order-1' }));
+      res.end(JSON.stringify({ orderId, formUrl: `http://127.0.0.1:9/payment/merchants/pay?mdOrder=${orderId}` }));
     };
     if (req.url?.includes('register.do')) {
       arrived();
@@ -131,6 +132,36 @@ test('a request beyond SHUTDOWN_TIMEOUT_MS is cut, and the process still exits 0
   assert.ok(cut, 'the connection of the held request is cut');
   assert.is(code, 0);
   assert.ok(took < 5000, `exited ${took} ms after SIGTERM`);
+});
+
+test('WORKERS=2: SIGTERM to the primary while a worker waits on the bank: the answer arrives, then all exit 0', async (world) => {
+  world.bank.server.closeAllConnections();
+  world.bank.server.close();
+  world.bank = await startSlowBank('slow-order-2');
+  const env = { ...world.env, PAYMENT_GATEWAY_URL: world.bank.url, SHUTDOWN_TIMEOUT_MS: '10000', WORKERS: '2', LOG_LEVEL: 'info' };
+  world.server = await startServerProcess(env, world.baseUrl, 40_000);
+  const { answer } = await orderInFlight(world);
+  world.server.child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.is(world.server.child.exitCode, null, 'the primary waits for the worker with a request in flight');
+  world.bank.release();
+  const response = await answer;
+  assert.is(response.status, 303, 'the request in flight gets its answer');
+  assert.match(response.headers.get('location') ?? '', /mdOrder=slow-order-2/);
+  const { code } = await world.server.exited;
+  assert.is(code, 0, world.server.output.join(''));
+  const workers = world.server.output.join('').split('\n').filter((line) => line.includes('"worker started"')).map((line) => JSON.parse(line).worker as number);
+  assert.is(workers.length, 2);
+  const alive = workers.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  assert.equal(alive, [], 'no worker outlives the primary');
+  world.server = null;
 });
 
 test.run();
