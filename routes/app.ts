@@ -20,6 +20,7 @@ import { passkeyLoginRoutes } from './auth/passkeys.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/payments.ts';
 import { pinRoutes, securityRoutes, trustedDeviceLocals } from './auth/pin.ts';
 import { pwaRoutes } from './site/pwa.ts';
+import { readingsWithoutLoginRoutes } from './billing/readings-without-login.ts';
 import { settingsRoutes } from './accounts/settings.ts';
 import { supportRoutes, supportUploads } from './support/support.ts';
 import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
@@ -74,6 +75,7 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(trustedDeviceLocals(services, cookies));
   app.use(authRoutes(services, cookies));
   app.use(pinRoutes(services, cookies));
+  app.use(readingsWithoutLoginRoutes(services, cookies));
   app.use(passkeyLoginRoutes(services, cookies));
   app.use(documentRoutes());
   app.use(merchantPageRoutes());

@@ -23,6 +23,7 @@ import { createPayments } from './payments/payments.ts';
 import { createPdfRenderer } from './bills/pdf.ts';
 import { createPin } from './auth/pin.ts';
 import { createReadings } from './billing/readings.ts';
+import { createReadingsWithoutLogin } from './billing/readings-without-login.ts';
 import { createRetention } from './ops/retention.ts';
 import { createMail } from './platform/mail.ts';
 import { createSessions } from './auth/sessions.ts';
@@ -52,6 +53,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   });
   const cabinet = createCabinet({ db, clock, audit, throttle });
   const readings = createReadings({ db, clock, company: config.company, audit });
+  const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings });
   const overview = createOverview({ db, clock, company: config.company });
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
   const monthlyClose = createMonthlyClose({ db, clock, company: config.company });
@@ -86,5 +88,5 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const apiTokens = createApiTokens({ db, clock, throttle, audit, ttlHours: config.mobile.apiTokenTtlHours });
   const pin = createPin({ db, clock, audit, throttle, sessions });
   const passkeys = createPasskeys({ db, clock, audit, throttle, sessions, pin, rp: { id: config.mobile.webauthnRpId, origin: config.mobile.webauthnOrigin, name: config.company.appName } });
-  return { apiTokens, pin, passkeys, logger, health, retention, config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support, billingExchange };
+  return { apiTokens, pin, passkeys, logger, health, retention, config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, readingsWithoutLogin, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support, billingExchange };
 }

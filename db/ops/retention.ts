@@ -30,3 +30,8 @@ export function deleteOldAudit(db: Db, before: number): number {
 export function deleteOldThrottleHits(db: Db, beforeMs: number): number {
   return prepared(db, `DELETE FROM throttle_hits WHERE rowid IN (SELECT rowid FROM throttle_hits WHERE at_ms < ? LIMIT ${purgeChunk})`).run(beforeMs).changes;
 }
+
+/** Grants of readings without logging in past their expiry (they last minutes; nothing is kept after). */
+export function deleteExpiredReadingGrants(db: Db, before: number): number {
+  return prepared(db, `DELETE FROM reading_grants WHERE token_hash IN (SELECT token_hash FROM reading_grants WHERE expires_at < ? LIMIT ${purgeChunk})`).run(before).changes;
+}

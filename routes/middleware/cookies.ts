@@ -11,6 +11,8 @@ export function cookieSettings(config: Config) {
     sessionName: `${prefix}svet_session`,
     csrfName: `${prefix}svet_csrf`,
     operatorName: `${prefix}svet_ops`,
+    /** Readings without logging in: the token of a short-lived grant (services/billing/readings-without-login.ts). */
+    readingsName: `${prefix}svet_readings`,
     base,
   };
 }

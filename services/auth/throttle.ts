@@ -45,4 +45,7 @@ export const limits = {
   codeCheckPerIp: { max: 50, windowSeconds: 60 * 60 },
   mailPerAccount: { max: 3, windowSeconds: 15 * 60 },
   mailPerIp: { max: 20, windowSeconds: 60 * 60 },
+  // Readings without logging in: the account number and the meter's serial, as strict as login.
+  readingsPerAccount: { max: 5, windowSeconds: 15 * 60 },
+  readingsPerIp: { max: 50, windowSeconds: 15 * 60 },
 } satisfies Record<string, Limit>;

@@ -21,7 +21,7 @@ import { consumptionBetween, priceVolume, roundedAverage, sumAmounts, zoneNames,
 
 export type FieldErrors = Record<string, string>;
 
-export type ZoneState = { zone: number; field: string; name: string; previous: { value: number; submittedAt: number } | null };
+export type ZoneState = { zone: number; field: string; name: string; previous: { value: number; submittedAt: number | null } | null };
 
 export type ReadingForm = { zones: ZoneState[]; timing: ReadingTiming; digits: number };
 
@@ -172,7 +172,8 @@ function submit(
   account: AccountRow,
   meter: MeterRow,
   checked: Extract<CheckedReading, { kind: 'valid' }>,
-  by: { userId: number; source: 'customer' | 'operator' },
+  // userId null: a customer without logging in (stored as source 'customer', user_id NULL).
+  by: { userId: number | null; source: 'customer' | 'operator' },
   context: AuditContext,
 ): number {
   const { db, clock, audit } = deps;
@@ -200,7 +201,7 @@ function submit(
     markReadingsReplaced(db, account.id, timing.period, next);
     // The audit row keeps what the reading itself does not: the address it came from (for a
     // dispute). In the same transaction, so a submission costs one commit, not two.
-    audit.record(context, { event: checked.jump ? 'reading.flagged' : 'reading.submitted', userId: by.userId, accountId: account.id, detail: { seq: next, period: timing.period } });
+    audit.record(context, { event: checked.jump ? 'reading.flagged' : 'reading.submitted', userId: by.userId, accountId: account.id, detail: { seq: next, period: timing.period, ...(by.userId === null ? { withoutLogin: true } : {}) } });
     return next;
   })();
   return seq;

@@ -1,17 +1,17 @@
 // The retention job: what is kept only as long as it is needed. Expired sessions and codes go at
-// once; sent letters (with their PDF attachments) after OUTBOX_KEEP_DAYS; the audit log after
+// once (and the grants of readings without logging in); sent letters (with their PDF attachments) after OUTBOX_KEEP_DAYS; the audit log after
 // AUDIT_KEEP_DAYS. Each delete is a short chunk, so it runs beside the server (hourly timer) or
 // as `npm run purge`.
 import type { Db } from '../../db/connection.ts';
 import { deleteExpiredApiTokens } from '../../db/auth/api-tokens.ts';
 import { deleteStaleChallenges } from '../../db/auth/devices.ts';
-import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteOldThrottleHits, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
+import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteExpiredReadingGrants, deleteOldThrottleHits, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { SessionLimits } from '../auth/sessions.ts';
 
 export type RetentionPolicy = { outboxKeepDays: number; auditKeepDays: number };
 
-export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number; throttleHits: number };
+export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number; throttleHits: number; readingGrants: number };
 
 export type Retention = ReturnType<typeof createRetention>;
 
@@ -46,6 +46,7 @@ export function createRetention(deps: { db: Db; clock: Clock; session: SessionLi
         apiTokens: deleteExpiredApiTokens(db, now),
         challenges: deleteStaleChallenges(db, now),
         throttleHits: drain(() => deleteOldThrottleHits(db, clock.now() - day * 1000)),
+        readingGrants: drain(() => deleteExpiredReadingGrants(db, now)),
       };
     },
 

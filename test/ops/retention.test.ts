@@ -72,14 +72,14 @@ test('expired sessions and codes, old sent letters with their attachments, old a
   hit.run('login:account:500000001', (now - 60) * 1000);
 
   const counts = world.retention.purge();
-  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1 });
+  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1, readingGrants: 0 });
   assert.equal(db.prepare('SELECT id FROM api_tokens').pluck().all(), ['live-token']);
   assert.equal(db.prepare('SELECT id FROM sessions').pluck().all(), ['live']);
   assert.is(count(db, 'one_time_codes'), 2);
   assert.equal(db.prepare('SELECT dedupe_key FROM outbox ORDER BY id').pluck().all(), ['recent-sent', 'old-unsent'], 'unsent letters are never purged');
   assert.is(count(db, 'outbox_attachments'), 2, 'the purged letter took its attachment with it');
   assert.is(count(db, 'audit_log'), 1);
-  assert.equal(world.retention.purge(), { sessions: 0, operatorSessions: 0, codes: 0, outbox: 0, audit: 0, apiTokens: 0, challenges: 0, throttleHits: 0 }, 'a second run finds nothing');
+  assert.equal(world.retention.purge(), { sessions: 0, operatorSessions: 0, codes: 0, outbox: 0, audit: 0, apiTokens: 0, challenges: 0, throttleHits: 0, readingGrants: 0 }, 'a second run finds nothing');
 });
 
 test('deletes in chunks: more than one chunk of expired sessions all go', (world) => {
