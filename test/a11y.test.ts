@@ -31,6 +31,10 @@ type World = {
   operator: { client: Client };
   pending: { number: string; password: string; token: string };
   letterId: number;
+  /** Readings without logging in, on a two-zone account of its own: its number and serial; a visitor holding a live grant; one whose grant was spent. */
+  guestAccount: { number: string; serial: string };
+  visitor: { client: Client };
+  visitorDone: { client: Client };
 };
 
 type PageCase = {
@@ -41,7 +45,7 @@ type PageCase = {
   /** The URL to open. */
   url: (world: World) => string;
   /** Whose cookies the browser gets: nobody (the default), one of the customers, or the operator. */
-  as?: 'guest' | 'user' | 'multiUser' | 'operator';
+  as?: 'guest' | 'user' | 'multiUser' | 'operator' | 'visitor' | 'visitorDone';
   /** Then, in the browser with JS off: fill these fields and press the form's (first, or `button`) submit button. */
   submit?: { form: string; button?: string; fields?: (world: World) => Record<string, string>; before?: (page: BrowserPage) => Promise<void> };
   /** The HTTP status of the page finally shown. */
@@ -112,6 +116,37 @@ const pages: PageCase[] = [
     expect: '#notice',
   },
   { name: 'recover-code-empty', route: '/recover/code', url: () => '/recover/code', submit: { form: 'form[action="/recover/code"]' }, status: 422, expect: '#error-summary' },
+  // Readings without logging in.
+  { name: 'readings-proof', route: '/readings', url: () => '/readings', status: 200, expect: 'form[action="/readings"]' },
+  { name: 'readings-proof-expired', route: '/readings', url: () => '/readings?notice=expired', status: 200, expect: '#notice' },
+  { name: 'readings-proof-empty', route: '/readings', url: () => '/readings', submit: { form: 'form[action="/readings"]' }, status: 422, expect: '#error-summary' },
+  {
+    name: 'readings-proof-wrong',
+    route: '/readings',
+    url: () => '/readings',
+    submit: { form: 'form[action="/readings"]', fields: ({ guestAccount }) => ({ accountNumber: guestAccount.number, proof: 'NOT-THE-SERIAL' }) },
+    status: 422,
+    expect: '#proof-error',
+  },
+  {
+    name: 'readings-guest-form',
+    route: '/readings/submit',
+    url: () => '/readings',
+    submit: { form: 'form[action="/readings"]', fields: ({ guestAccount }) => ({ accountNumber: guestAccount.number, proof: guestAccount.serial }) },
+    status: 200,
+    expect: 'form[action="/readings/submit"] input[name="zone2"]',
+  },
+  { name: 'readings-guest-empty', route: '/readings/submit', url: () => '/readings/submit', as: 'visitor', submit: { form: 'form[action="/readings/submit"]' }, status: 422, expect: '#error-summary' },
+  {
+    name: 'readings-guest-confirm',
+    route: '/readings/submit',
+    url: () => '/readings/submit',
+    as: 'visitor',
+    submit: { form: 'form[action="/readings/submit"]', fields: () => ({ zone1: '99000', zone2: '1100' }) },
+    status: 200,
+    expect: '#confirmation',
+  },
+  { name: 'readings-guest-done', route: '/readings/done', url: () => '/readings/done', as: 'visitorDone', status: 200, expect: '#reading-summary' },
   // Public documents.
   { name: 'agreement', route: '/documents/agreement', url: () => '/documents/agreement', status: 200, expect: 'main h1' },
   { name: 'personal-data', route: '/documents/personal-data', url: () => '/documents/personal-data', status: 200, expect: 'main h1' },
@@ -303,6 +338,19 @@ test.before(async (world) => {
   assert.ok(token, 'the activation letter carries a link');
   world.pending = { number: pendingAccount.number, password: pendingPassword, token: token! };
   world.letterId = letter.id;
+
+  // Readings without logging in: one visitor holds a live grant, the other spent theirs.
+  const guestAccount = seedAccount(app.db, { zones: 2 });
+  seedReading(app.db, { accountId: guestAccount.id, meterId: guestAccount.meterId!, period: '2026-10', seq: 1, zone: 1, value: 3000 });
+  seedReading(app.db, { accountId: guestAccount.id, meterId: guestAccount.meterId!, period: '2026-10', seq: 1, zone: 2, value: 1000 });
+  world.guestAccount = { number: guestAccount.number, serial: guestAccount.serial! };
+  const visitor = createClient(app.baseUrl);
+  assert.is((await visitor.post('/readings', { accountNumber: guestAccount.number, proof: guestAccount.serial! })).status, 303, 'the visitor proves the account');
+  const visitorDone = createClient(app.baseUrl);
+  await visitorDone.post('/readings', { accountNumber: guestAccount.number, proof: guestAccount.serial! });
+  assert.is((await visitorDone.post('/readings/submit', { zone1: '3100', zone2: '1050' })).location, '/readings/done', 'the other visitor passes readings');
+  world.visitor = { client: visitor };
+  world.visitorDone = { client: visitorDone };
 
   // Центр поддержки: the user's request with a photo, answered by an operator with a PDF.
   const supportUserId = (app.db.prepare('SELECT id FROM users WHERE account_id = ?').get(account.id) as { id: number }).id;

@@ -29,6 +29,12 @@ export function readingsWithoutLoginRoutes(services: Services, cookies: CookieSe
   const tokenOf = (req: Request): unknown => req.cookies?.[cookies.readingsName];
   const expired = (res: Response) => res.redirect(303, '/readings?notice=expired');
 
+  // What a grant opens is never kept by a browser or a proxy (a shared computer's back button).
+  router.use(['/readings/submit', '/readings/done'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
   router.get('/readings', (req, res) => {
     res.render('pages/readings/proof', { title: proofTitle, values: {}, errors: {}, notice: notices[String(req.query.notice ?? '')] });
   });

@@ -67,6 +67,7 @@ guest('the journey: login page → proof → the meter\'s form with hints only �
   assert.is(sent.status, 303);
   const form = await client.follow(sent);
   assert.is(form.status, 200);
+  assert.is(form.headers.get('cache-control'), 'no-store');
   assert.is(form.$('form[action="/readings/submit"] input[name="_csrf"]').length, 1);
   assert.is(form.$('#zone1-hint').text().trim(), 'Предыдущие принятые: 1000. Только цифры до запятой, не больше 6.', 'the value, not its date');
   assert.is(form.$('#zone1').attr('hx-post'), '/readings/submit/check?zone=1');
@@ -79,6 +80,7 @@ guest('the journey: login page → proof → the meter\'s form with hints only �
   assert.is(submitted.location, '/readings/done');
   const done = await client.follow(submitted);
   assert.ok(done.$('#reading-status').text().includes('принято к расчёту'));
+  assert.is(done.headers.get('cache-control'), 'no-store');
   assert.is(done.$('[data-consumption-zone="1"]').text(), `150${nbsp}кВт·ч`);
   assert.ok(done.$('#estimate').text().includes(`1${nbsp}050,00${nbsp}₽`));
   assert.is(done.$('#guest-next a[href="/readings"]').length, 1);

@@ -71,8 +71,15 @@ test('expired sessions and codes, old sent letters with their attachments, old a
   hit.run('login:account:500000001', (now - 2 * day) * 1000);
   hit.run('login:account:500000001', (now - 60) * 1000);
 
+  // Grants of readings without logging in: one expired a minute ago, one live.
+  const account = seedAccount(db);
+  const grant = db.prepare('INSERT INTO reading_grants (token_hash, account_id, meter_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+  grant.run('expired-grant', account.id, account.meterId, now - 960, now - 60);
+  grant.run('live-grant', account.id, account.meterId, now - 60, now + 840);
+
   const counts = world.retention.purge();
-  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1, readingGrants: 0 });
+  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1, readingGrants: 1 });
+  assert.equal(db.prepare('SELECT token_hash FROM reading_grants').pluck().all(), ['live-grant']);
   assert.equal(db.prepare('SELECT id FROM api_tokens').pluck().all(), ['live-token']);
   assert.equal(db.prepare('SELECT id FROM sessions').pluck().all(), ['live']);
   assert.is(count(db, 'one_time_codes'), 2);
