@@ -47,6 +47,7 @@ async function serve(config: Config): Promise<void> {
       { name: 'outbox', start: () => services.mail.startWorker(config.workers > 1 ? 2_000 : undefined), stop: () => services.mail.stopWorker() },
       { name: 'payment reconciler', start: () => services.payments.startReconciler(), stop: () => services.payments.stop() },
       { name: 'retention', start: () => services.retention.startTimer(undefined, (error) => logger.error({ err: error }, 'retention purge failed')), stop: () => services.retention.stop() },
+      { name: 'reading reminders', start: () => services.notices.startTimer(undefined, (error) => logger.error({ err: error }, 'reading reminders failed')), stop: () => services.notices.stop() },
     ],
   });
   background.start();

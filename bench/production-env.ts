@@ -7,6 +7,7 @@ export function productionBenchEnv(port: number, databasePath: string, workers =
     NODE_ENV: 'production', PORT: String(port), BASE_URL: 'https://localhost', DATABASE_PATH: databasePath,
     SMTP_URL: 'smtp://127.0.0.1:2', MAIL_FROM: 'Свет КСК <no-reply@svet.localhost>', DEMO_DATA: '0',
     PAYMENT_GATEWAY_URL: 'http://127.0.0.1:9/payment/rest/', PAYMENT_USERNAME: 'bench', PAYMENT_PASSWORD: 'bench-password', PAYMENT_CALLBACK_KEY: 'bench-callback-key',
+    UNSUBSCRIBE_SECRET: 'bench-unsubscribe-secret-of-32-characters',
     CHROME_SANDBOX: '0', LOG_LEVEL: 'warn', WORKERS: String(workers),
   };
 }

@@ -21,6 +21,7 @@ import { paymentCallbackRoutes, paymentRoutes } from './payments/payments.ts';
 import { pinRoutes, securityRoutes, trustedDeviceLocals } from './auth/pin.ts';
 import { pwaRoutes } from './site/pwa.ts';
 import { readingsWithoutLoginRoutes } from './billing/readings-without-login.ts';
+import { unsubscribeOneClickRoutes, unsubscribePageRoutes } from './notices/unsubscribe.ts';
 import { settingsRoutes } from './accounts/settings.ts';
 import { supportRoutes, supportUploads } from './support/support.ts';
 import { requireOwnLink, requireUser } from './middleware/auth-guards.ts';
@@ -64,6 +65,8 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(setUpSessions(services, cookies));
   // Upload forms are multipart: their body (with limits) is parsed first so the CSRF check can read it.
   app.use(supportUploads(services, cookies));
+  // A mail client's one-click unsubscribe (RFC 8058) has no CSRF token: its signed link authorises it.
+  app.use(unsubscribeOneClickRoutes(services));
   app.use(csrfProtection(config, cookies));
 
   app.use((req, res, next) => {
@@ -78,6 +81,7 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(readingsWithoutLoginRoutes(services, cookies));
   app.use(passkeyLoginRoutes(services, cookies));
   app.use(documentRoutes());
+  app.use(unsubscribePageRoutes(services));
   app.use(merchantPageRoutes());
   app.use(accountSwitchRoutes(services));
   app.use(paymentCallbackRoutes(services));

@@ -16,6 +16,7 @@ import { createHistory } from './history/history.ts';
 import { createLetters } from './platform/letters.ts';
 import { createLogger } from './platform/logger.ts';
 import { createMonthlyClose } from './billing/monthly-close.ts';
+import { createNotices } from './notices/notices.ts';
 import { createOperators } from './ops/operators.ts';
 import { createOverview } from './accounts/overview.ts';
 import { createPasskeys } from './auth/passkeys.ts';
@@ -81,6 +82,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const accountSettings = createAccountSettings({ db, clock, audit, throttle, sessions, mail, letters, uploads });
   const support = createSupport({ db, clock, audit, mail, letters, uploads, baseUrl: config.baseUrl });
   const billingExchange = createBillingExchange({ db, clock });
+  const notices = createNotices({ db, clock, company: config.company, baseUrl: config.baseUrl, unsubscribeSecret: config.notices.unsubscribeSecret, mail, letters, format, audit });
   const logger = createLogger(config.logLevel);
   const health = createHealth({ db, pdf, chromePath: config.chromePath });
   const retention = createRetention({ db, clock, session: config.session, policy: config.retention });
@@ -88,5 +90,5 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const apiTokens = createApiTokens({ db, clock, throttle, audit, ttlHours: config.mobile.apiTokenTtlHours });
   const pin = createPin({ db, clock, audit, throttle, sessions });
   const passkeys = createPasskeys({ db, clock, audit, throttle, sessions, pin, rp: { id: config.mobile.webauthnRpId, origin: config.mobile.webauthnOrigin, name: config.company.appName } });
-  return { apiTokens, pin, passkeys, logger, health, retention, config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, readingsWithoutLogin, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support, billingExchange };
+  return { apiTokens, pin, passkeys, logger, health, retention, config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, readingsWithoutLogin, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support, billingExchange, notices };
 }

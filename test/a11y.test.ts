@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { insertAccountLink } from '../db/auth/users.ts';
 import { createApp } from '../routes/app.ts';
+import { unsubscribeToken } from '../services/notices/unsubscribe-token.ts';
 import { startTestApp, type TestApp } from './helpers/app.ts';
 import { launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { seedAccount, seedMonthlyCharge, seedReading, seedTariffs, seedUser, setBalance } from './helpers/fixtures.ts';
@@ -35,6 +36,8 @@ type World = {
   guestAccount: { number: string; serial: string };
   visitor: { client: Client };
   visitorDone: { client: Client };
+  /** Unsubscribe links' tokens: one to look at, one to use, one of a user already unsubscribed. */
+  unsubscribe: { confirm: string; use: string; already: string };
 };
 
 type PageCase = {
@@ -246,6 +249,12 @@ const pages: PageCase[] = [
   },
   { name: 'ops-audit', route: '/ops/audit', url: () => '/ops/audit', as: 'operator', status: 200, expect: '#audit-table' },
   { name: 'ops-readings-rejected', route: '/ops/readings', url: () => '/ops/readings?status=rejected', as: 'operator', status: 200, expect: 'section.review' },
+  // The one-click unsubscribe of notice letters, without login.
+  { name: 'unsubscribe', route: '/unsubscribe/:token', url: ({ unsubscribe }) => `/unsubscribe/${unsubscribe.confirm}`, status: 200, expect: '#unsubscribe-form' },
+  { name: 'unsubscribe-confirmed', route: '/unsubscribe/:token', url: ({ unsubscribe }) => `/unsubscribe/${unsubscribe.use}`, submit: { form: '#unsubscribe-form' }, status: 200, expect: '#unsubscribe-done' },
+  { name: 'unsubscribe-already', route: '/unsubscribe/:token', url: ({ unsubscribe }) => `/unsubscribe/${unsubscribe.already}`, status: 200, expect: '#unsubscribe-already' },
+  { name: 'unsubscribe-done', route: '/unsubscribe/:token/done', url: ({ unsubscribe }) => `/unsubscribe/${unsubscribe.already}/done`, status: 200, expect: '#unsubscribe-done' },
+  { name: 'unsubscribe-invalid', route: '/unsubscribe/:token', url: () => '/unsubscribe/1.readings.forged', status: 404, expect: '#unsubscribe-invalid' },
   // Development only.
   { name: 'dev-mailbox', route: '/dev/mailbox', url: () => '/dev/mailbox', status: 200, expect: '.mailbox' },
   { name: 'dev-letter', route: '/dev/mailbox/:id', url: ({ letterId }) => `/dev/mailbox/${letterId}`, status: 200, expect: '#letter-text' },
@@ -351,6 +360,11 @@ test.before(async (world) => {
   assert.is((await visitorDone.post('/readings/submit', { zone1: '3100', zone2: '1050' })).location, '/readings/done', 'the other visitor passes readings');
   world.visitor = { client: visitor };
   world.visitorDone = { client: visitorDone };
+  // Three customers with reading reminders on; the third has unsubscribed already.
+  const reminded = await Promise.all([0, 1, 2].map(async () => (await seedUser(app.db, seedAccount(app.db).id)).userId));
+  app.db.prepare('UPDATE users SET reading_reminders = 0 WHERE id = ?').run(reminded[2]);
+  const [confirm, use, already] = reminded.map((id) => unsubscribeToken(app.config.notices.unsubscribeSecret, app.db.prepare('SELECT id, created_at FROM users WHERE id = ?').get(id) as { id: number; created_at: number }, 'readings'));
+  world.unsubscribe = { confirm, use, already };
 
   // Центр поддержки: the user's request with a photo, answered by an operator with a PDF.
   const supportUserId = (app.db.prepare('SELECT id FROM users WHERE account_id = ?').get(account.id) as { id: number }).id;

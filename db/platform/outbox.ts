@@ -8,6 +8,8 @@ export type OutboxRow = {
   subject: string;
   text_body: string;
   html_body: string | null;
+  /** Extra headers of this letter, a JSON object (List-Unsubscribe and the like), or null. */
+  headers: string | null;
   created_at: number;
   attempts: number;
   next_attempt_at: number;
@@ -17,16 +19,25 @@ export type OutboxRow = {
 
 export type AttachmentRow = { filename: string; content_type: string; content: Buffer };
 
-const outboxColumns = 'id, kind, to_address, subject, text_body, html_body, created_at, attempts, next_attempt_at, last_error, sent_at';
+const outboxColumns = 'id, kind, to_address, subject, text_body, html_body, headers, created_at, attempts, next_attempt_at, last_error, sent_at';
 
 export function insertOutboxMessage(
   db: Db,
-  message: { kind: string; to_address: string; subject: string; text_body: string; html_body: string | null; dedupe_key: string | null; created_at: number },
+  message: {
+    kind: string;
+    to_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string | null;
+    headers: string | null;
+    dedupe_key: string | null;
+    created_at: number;
+  },
 ): number | null {
   const result = prepared(
     db,
-    `INSERT INTO outbox (kind, to_address, subject, text_body, html_body, dedupe_key, created_at, next_attempt_at)
-     VALUES (@kind, @to_address, @subject, @text_body, @html_body, @dedupe_key, @created_at, @created_at)
+    `INSERT INTO outbox (kind, to_address, subject, text_body, html_body, headers, dedupe_key, created_at, next_attempt_at)
+     VALUES (@kind, @to_address, @subject, @text_body, @html_body, @headers, @dedupe_key, @created_at, @created_at)
      ON CONFLICT (dedupe_key) DO NOTHING`,
   ).run(message);
   return result.changes === 1 ? Number(result.lastInsertRowid) : null;

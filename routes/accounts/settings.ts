@@ -25,6 +25,7 @@ const notices: Record<string, string> = {
   'phone-changed': 'Номер телефона изменён.',
   'password-changed': 'Пароль изменён. Сеансы на других устройствах завершены.',
   'delivery-saved': 'Способ доставки счетов сохранён.',
+  'notices-saved': 'Настройки уведомлений сохранены.',
   'link-removed': 'Лицевой счёт удалён из личного кабинета.',
   'sessions-ended': 'Сеансы на других устройствах завершены. Этот сеанс остался открытым.',
 };
@@ -42,6 +43,7 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
       account: user,
       pending: accountSettings.pendingEmail(user.id),
       delivery: accountSettings.delivery(user),
+      notices: accountSettings.noticeChoices(user),
       allLinks: cabinet.links(user.id),
       sessions: accountSettings.sessions(user.id, res.locals.session!.id),
       errors: {},
@@ -107,6 +109,12 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
     const result = accountSettings.setDelivery(res.locals.user!, input, requestContext(req));
     if (!result.ok) return renderSettings(res, 422, { errors: result.errors, deliveryValues: input });
     res.redirect(303, `${base(res)}?notice=delivery-saved#delivery`);
+  });
+
+  router.post('/settings/notices', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    accountSettings.setNoticeChoices(res.locals.user!, { readingReminders: body.readingReminders === 'yes' }, requestContext(req));
+    res.redirect(303, `${base(res)}?notice=notices-saved#notices`);
   });
 
   // The account in the URL is the one to remove: the primary closes the whole cabinet.

@@ -4,6 +4,7 @@ import { getAccountById } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
 import { deleteAccountLink, updateAccountDelivery, updateUserPhone } from '../../db/accounts/settings.ts';
 import { listUserLinks, type UserRow } from '../../db/auth/users.ts';
+import { getNoticeChoices, updateReadingReminders } from '../../db/notices/notices.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { FieldErrors, RequestContext } from '../auth/auth.ts';
 import { bind } from '../platform/bind.ts';
@@ -47,6 +48,8 @@ export function createAccountSettings(deps: SettingsContext) {
     changePassword,
     setDelivery,
     delivery,
+    noticeChoices,
+    setNoticeChoices,
     removeLink,
     closeCabinet,
     sessions: sessionViews,
@@ -78,6 +81,16 @@ function setDelivery(
 function delivery({ db }: SettingsContext, user: UserRow): { emailDelivery: boolean; paperRefusedAt: number | null } {
   const account = getAccountById(db, user.account_id)!;
   return { emailDelivery: account.email_delivery === 1, paperRefusedAt: account.paper_refused_at };
+}
+
+/** The letters the user chose: reading reminders (on for new registrations). */
+function noticeChoices({ db }: SettingsContext, user: UserRow): { readingReminders: boolean } {
+  return { readingReminders: getNoticeChoices(db, user.id)?.reading_reminders === 1 };
+}
+
+function setNoticeChoices({ db, audit }: SettingsContext, user: UserRow, input: { readingReminders: boolean }, context: RequestContext): void {
+  updateReadingReminders(db, user.id, input.readingReminders);
+  audit.record(context, { event: 'settings.notices', userId: user.id, detail: { readingReminders: input.readingReminders } });
 }
 
 /** Removes an additional account's link; the account and its billing data stay. */

@@ -111,6 +111,8 @@ export type Config = {
   backup: { dir: string; keep: number };
   /** Sent letters (and their attachments) and the audit log are purged after this many days. */
   retention: { outboxKeepDays: number; auditKeepDays: number };
+  /** Notices by e-mail: the HMAC key of their one-click unsubscribe links. */
+  notices: { unsubscribeSecret: string };
 };
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -191,14 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: logLevelFrom(env.LOG_LEVEL, name === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
-    backup: {
-      dir: env.BACKUP_DIR || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'backups'),
-      keep: Math.max(1, intFrom(env, 'BACKUP_KEEP', 7)),
-    },
+    backup: { dir: env.BACKUP_DIR || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'backups'), keep: Math.max(1, intFrom(env, 'BACKUP_KEEP', 7)) },
     retention: {
       outboxKeepDays: Math.max(1, intFrom(env, 'OUTBOX_KEEP_DAYS', 90)),
       auditKeepDays: Math.max(1, intFrom(env, 'AUDIT_KEEP_DAYS', 1095)),
     },
+    notices: { unsubscribeSecret: env.UNSUBSCRIBE_SECRET || developmentUnsubscribeSecret },
   };
   if (isProduction) refuseUnsafeProduction(config, env);
   return config;
@@ -213,12 +213,18 @@ function logLevelFrom(raw: string | undefined, fallback: Config['logLevel']): Co
 /** The sandbox bank's built-in credentials: a real acquirer never has these. */
 const demoPaymentSecrets = { PAYMENT_USERNAME: 'svet-sandbox', PAYMENT_PASSWORD: 'sandbox-password', PAYMENT_CALLBACK_KEY: 'sandbox-callback-key' } as const;
 
+/** Outside production the unsubscribe links are signed with this; production refuses it. */
+const developmentUnsubscribeSecret = 'svet-development-unsubscribe-secret';
+
 function refuseUnsafeProduction(config: Config, env: NodeJS.ProcessEnv): void {
-  const missing = ['BASE_URL', 'DATABASE_PATH', 'SMTP_URL', 'MAIL_FROM', 'PAYMENT_GATEWAY_URL', ...Object.keys(demoPaymentSecrets)].filter((key) => !env[key]);
+  const missing = ['BASE_URL', 'DATABASE_PATH', 'SMTP_URL', 'MAIL_FROM', 'PAYMENT_GATEWAY_URL', ...Object.keys(demoPaymentSecrets), 'UNSUBSCRIBE_SECRET'].filter((key) => !env[key]);
   if (missing.length > 0) throw new Error(`Production needs ${missing.join(', ')}`);
   if (!config.baseUrl.startsWith('https://')) throw new Error('Production needs an https:// BASE_URL');
   if (config.demoData) throw new Error('DEMO_DATA cannot be on in production');
   if (flagFrom(env, 'PAYMENT_SANDBOX', false)) throw new Error('PAYMENT_SANDBOX cannot be on in production');
   const demoSecrets = Object.entries(demoPaymentSecrets).filter(([key, value]) => env[key] === value).map(([key]) => key);
   if (demoSecrets.length > 0) throw new Error(`Production refuses the sandbox's demo values of ${demoSecrets.join(', ')}`);
+  // Whoever knows the key can unsubscribe anyone: a guessable one is as good as none.
+  const secret = config.notices.unsubscribeSecret;
+  if (secret === developmentUnsubscribeSecret || secret.length < 32) throw new Error('Production needs an UNSUBSCRIBE_SECRET of at least 32 random characters');
 }

@@ -28,6 +28,20 @@ export function createLetters(company: Company, baseUrl: string) {
       render('receipt', `Оплата принята: ${data.amount}`, data),
     emailChangeCode: (data: { code: string; minutes: number }) => render('email-change-code', 'Код для смены адреса электронной почты', data),
     emailChanged: (data: { newEmail: string }) => render('email-changed', 'Адрес электронной почты изменён', data),
+    readingReminder: (data: {
+      closing: boolean;
+      accountNumber: string;
+      period: string;
+      lastDay: string;
+      readings: { zone: string; value: string; date: string }[];
+      readingsLink: string;
+      unsubscribeLink: string;
+    }) =>
+      render(
+        'reading-reminder',
+        data.closing ? `Приём показаний заканчивается ${data.lastDay}` : `Передайте показания счётчика за ${data.period}`,
+        data,
+      ),
     supportAnswer: (data: { requestId: number; topic: string; link: string }) => render('support-answer', `Ответ на обращение № ${data.requestId}`, data),
   };
 }

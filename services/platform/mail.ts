@@ -23,6 +23,8 @@ export type Letter = {
   subject: string;
   text: string;
   html?: string;
+  /** Headers of this letter only, e.g. List-Unsubscribe (RFC 8058). */
+  headers?: Record<string, string>;
   dedupeKey?: string;
   attachments?: { filename: string; contentType: string; content: Buffer }[];
 };
@@ -77,6 +79,7 @@ async function sendDue({ db, clock, options, transport }: MailContext): Promise<
           subject: message.subject,
           text: message.text_body,
           html: message.html_body ?? undefined,
+          headers: message.headers ? (JSON.parse(message.headers) as Record<string, string>) : undefined,
           attachments: listOutboxAttachments(db, message.id).map((a) => ({
             filename: a.filename,
             contentType: a.content_type,
@@ -102,6 +105,7 @@ function enqueue(context: MailContext, letter: Letter): number | null {
       subject: letter.subject,
       text_body: letter.text,
       html_body: letter.html ?? null,
+      headers: letter.headers ? JSON.stringify(letter.headers) : null,
       dedupe_key: letter.dedupeKey ?? null,
       created_at: nowSeconds(clock),
     });

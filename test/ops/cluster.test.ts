@@ -135,7 +135,7 @@ test('the background jobs run in one worker; SIGKILLed mid-letter, another sends
   world.smtp.holdNext = true;
   const subjects = ['Письмо 1', 'Письмо 2', 'Письмо 3', 'Письмо 4', 'Письмо 5'];
   for (const [i, subject] of subjects.entries()) {
-    insertOutboxMessage(world.db, { kind: 'test', to_address: `user${i}@example.ru`, subject, text_body: 'Проверка', html_body: null, dedupe_key: `cluster:${i}`, created_at: Math.floor(Date.now() / 1000) });
+    insertOutboxMessage(world.db, { kind: 'test', to_address: `user${i}@example.ru`, subject, text_body: 'Проверка', html_body: null, headers: null, dedupe_key: `cluster:${i}`, created_at: Math.floor(Date.now() / 1000) });
   }
   await world.smtp.held;
   process.kill(first, 'SIGKILL');

@@ -24,6 +24,7 @@ const productionEnv = {
   PAYMENT_USERNAME: 'svet-api',
   PAYMENT_PASSWORD: 'a-real-secret-from-the-bank',
   PAYMENT_CALLBACK_KEY: 'a-real-callback-key',
+  UNSUBSCRIBE_SECRET: 'k3VbW9qTz0R7yLm2Hc5Xp8Ns4Jd6Fa1G',
 };
 
 const refusals = suite('production refuses unsafe settings');
@@ -46,6 +47,9 @@ for (const [what, change, message] of [
   ['demo data switched on', { DEMO_DATA: '1' }, /DEMO_DATA/],
   ['an http BASE_URL', { BASE_URL: 'http://svet.example.ru' }, /https/],
   ['no SMTP', { SMTP_URL: '' }, /SMTP_URL/],
+  ['no unsubscribe secret', { UNSUBSCRIBE_SECRET: '' }, /UNSUBSCRIBE_SECRET/],
+  ['a short unsubscribe secret', { UNSUBSCRIBE_SECRET: 'short-secret' }, /UNSUBSCRIBE_SECRET of at least 32/],
+  ['the development unsubscribe secret', { UNSUBSCRIBE_SECRET: 'svet-development-unsubscribe-secret' }, /UNSUBSCRIBE_SECRET of at least 32/],
   ['a bad LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
 ] as const) {
   refusals(`refuses ${what}`, () => {
