@@ -1,6 +1,7 @@
 // Closes a billing period: npm run close-period -- --period 2026-10
 // Safe to run twice and beside the server: it commits in small chunks with pauses (so the server's
-// writes get the lock) and skips accounts already charged.
+// writes get the lock) and skips accounts already charged. Then the period's debt notices go to
+// customers with bills by e-mail who owe past the due date (once per account and period).
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/connection.ts';
 import { systemClock } from '../services/platform/clock.ts';
@@ -20,6 +21,12 @@ const db = openDatabase(config.databasePath);
 const services = createServices(config, db, systemClock);
 const started = Date.now();
 const report = await services.monthlyClose.closeBesideServer(values.period, { chunk: Number(values.chunk), pauseMs: Number(values['pause-ms']) });
-console.log(JSON.stringify({ ...report, seconds: (Date.now() - started) / 1000 }));
+const debtNotices = await services.notices.sendDebtNotices(values.period, { log: (line) => console.error(line) });
+// Twice: the first call may join a send that began before the last chunk's letters were stored.
+await services.mail.flush();
+await services.mail.flush();
+console.log(JSON.stringify({ ...report, debtNotices, seconds: (Date.now() - started) / 1000 }));
+await services.pdf.close();
+await services.mail.close();
 db.close();
 if (report.missingTariff > 0) process.exit(1);

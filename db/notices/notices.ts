@@ -66,3 +66,35 @@ export function updateReadingReminders(db: Db, userId: number, on: boolean): boo
 export function updateDebtNotices(db: Db, userId: number, on: boolean): boolean {
   return prepared(db, 'UPDATE users SET debt_notices = ? WHERE id = ?').run(on ? 1 : 0, userId).changes === 1;
 }
+
+export type DebtCandidate = {
+  account_id: number;
+  number: string;
+  user_id: number;
+  user_created_at: number;
+  email: string;
+  link_id: number;
+  balance_kopecks: number;
+  /** The charges not yet due (due on or after the day asked about): the balance beyond them is overdue. */
+  not_due_kopecks: number;
+};
+
+/**
+ * Accounts owing money with bills by e-mail whose registered user (activated, with an address)
+ * wants debt notices and has had none for `period`, with the sum of their charges not yet due
+ * (due on or after `today`), in account order after `afterAccountId` (the job pages through them).
+ */
+export function listDebtCandidates(db: Db, period: string, today: string, afterAccountId: number, limit: number): DebtCandidate[] {
+  return prepared(
+    db,
+    `SELECT u.account_id, a.number, u.id AS user_id, u.created_at AS user_created_at, u.email, l.id AS link_id, a.balance_kopecks,
+            coalesce((SELECT sum(c.amount_kopecks) FROM charges c WHERE c.account_id = u.account_id AND c.due_on >= ?), 0) AS not_due_kopecks
+       FROM users u
+       CROSS JOIN accounts a ON a.id = u.account_id
+       JOIN account_links l ON l.user_id = u.id AND l.is_primary = 1
+      WHERE u.account_id > ? AND u.activated_at IS NOT NULL AND u.email <> '' AND u.debt_notices = 1
+        AND a.email_delivery = 1 AND a.balance_kopecks > 0
+        AND NOT EXISTS (SELECT 1 FROM notice_mailings n WHERE n.account_id = u.account_id AND n.period = ? AND n.kind = 'debt')
+      ORDER BY u.account_id LIMIT ?`,
+  ).all(today, afterAccountId, period, limit) as DebtCandidate[];
+}

@@ -113,7 +113,7 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
 
   router.post('/settings/notices', (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    accountSettings.setNoticeChoices(res.locals.user!, { readingReminders: body.readingReminders === 'yes' }, requestContext(req));
+    accountSettings.setNoticeChoices(res.locals.user!, { readingReminders: body.readingReminders === 'yes', debtNotices: body.debtNotices === 'yes' }, requestContext(req));
     res.redirect(303, `${base(res)}?notice=notices-saved#notices`);
   });
 

@@ -4,7 +4,7 @@ import { getAccountById } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
 import { deleteAccountLink, updateAccountDelivery, updateUserPhone } from '../../db/accounts/settings.ts';
 import { listUserLinks, type UserRow } from '../../db/auth/users.ts';
-import { getNoticeChoices, updateReadingReminders } from '../../db/notices/notices.ts';
+import { getNoticeChoices, updateDebtNotices, updateReadingReminders } from '../../db/notices/notices.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { FieldErrors, RequestContext } from '../auth/auth.ts';
 import { bind } from '../platform/bind.ts';
@@ -83,14 +83,20 @@ function delivery({ db }: SettingsContext, user: UserRow): { emailDelivery: bool
   return { emailDelivery: account.email_delivery === 1, paperRefusedAt: account.paper_refused_at };
 }
 
-/** The letters the user chose: reading reminders (on for new registrations). */
-function noticeChoices({ db }: SettingsContext, user: UserRow): { readingReminders: boolean } {
-  return { readingReminders: getNoticeChoices(db, user.id)?.reading_reminders === 1 };
+type NoticeChoiceInput = { readingReminders: boolean; debtNotices: boolean };
+
+/** The letters the user chose: reading reminders (on for new registrations) and debt notices (on). */
+function noticeChoices({ db }: SettingsContext, user: UserRow): NoticeChoiceInput {
+  const choices = getNoticeChoices(db, user.id);
+  return { readingReminders: choices?.reading_reminders === 1, debtNotices: choices?.debt_notices === 1 };
 }
 
-function setNoticeChoices({ db, audit }: SettingsContext, user: UserRow, input: { readingReminders: boolean }, context: RequestContext): void {
-  updateReadingReminders(db, user.id, input.readingReminders);
-  audit.record(context, { event: 'settings.notices', userId: user.id, detail: { readingReminders: input.readingReminders } });
+function setNoticeChoices({ db, audit }: SettingsContext, user: UserRow, input: NoticeChoiceInput, context: RequestContext): void {
+  db.transaction(() => {
+    updateReadingReminders(db, user.id, input.readingReminders);
+    updateDebtNotices(db, user.id, input.debtNotices);
+  })();
+  audit.record(context, { event: 'settings.notices', userId: user.id, detail: input });
 }
 
 /** Removes an additional account's link; the account and its billing data stay. */

@@ -1,5 +1,6 @@
 // Notices by e-mail: reading reminders on a timer (run by the holder of the background jobs) and
-// by `npm run send-reminders`, and the one-click unsubscribe of every such letter.
+// by `npm run send-reminders`, debt notices after the monthly close (`npm run close-period`), and
+// the one-click unsubscribe of every such letter.
 import type { Db } from '../../db/connection.ts';
 import type { Audit } from '../ops/audit.ts';
 import { bind } from '../platform/bind.ts';
@@ -8,6 +9,7 @@ import type { Company } from '../platform/config.ts';
 import type { Formatter } from '../platform/format.ts';
 import type { Letters } from '../platform/letters.ts';
 import type { Mail } from '../platform/mail.ts';
+import { sendDebtNotices } from './debt.ts';
 import { sendReadingReminders } from './reminders.ts';
 import { unsubscribe, unsubscribeTarget } from './unsubscribe.ts';
 
@@ -31,7 +33,7 @@ const sendFromHour = 9;
 
 export function createNotices(deps: Omit<NoticesContext, 'state'>) {
   const context: NoticesContext = { ...deps, state: { timer: null, run: null } };
-  return bind(context, { sendReadingReminders, unsubscribe, unsubscribeTarget, tick, startTimer, stop });
+  return bind(context, { sendReadingReminders, sendDebtNotices, unsubscribe, unsubscribeTarget, tick, startTimer, stop });
 }
 
 function localHour(ms: number, timeZone: string): number {

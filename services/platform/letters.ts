@@ -42,6 +42,8 @@ export function createLetters(company: Company, baseUrl: string) {
         data.closing ? `Приём показаний заканчивается ${data.lastDay}` : `Передайте показания счётчика за ${data.period}`,
         data,
       ),
+    debtNotice: (data: { accountNumber: string; period: string; overdue: string; balance: string; payLink: string; unsubscribeLink: string }) =>
+      render('debt-notice', `Задолженность по лицевому счёту № ${data.accountNumber}: ${data.overdue}`, data),
     supportAnswer: (data: { requestId: number; topic: string; link: string }) => render('support-answer', `Ответ на обращение № ${data.requestId}`, data),
   };
 }

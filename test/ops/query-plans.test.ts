@@ -17,6 +17,7 @@ const offCustomerPath: Record<string, string> = {
   'db/ops/retention.ts': 'the retention timer, one bounded chunk a statement',
   'db/bills/bills.ts listBillRecipients': 'the send-bills job, paging through accounts by id',
   'db/notices/notices.ts listReminderRecipients': 'the reading reminders timer and send-reminders script, paging through users by account id (a seek per user for its reading and its log row)',
+  'db/notices/notices.ts listDebtCandidates': "the close-period script's debt notices, paging through users by account id (a seek per user for its log row and its account's charges)",
   'db/ops/audit.ts listAuditEntries': "the operators' audit log page",
   'db/support/support.ts searchAccounts': "the operators' search; a piece of an address needs a full-text index",
   'db/support/support.ts listRequestsByStatus': "the operators' queue (two statuses' ranges of support_requests_queue, merged by a sort)",
