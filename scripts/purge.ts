@@ -1,5 +1,5 @@
 // The retention purge, safe beside the server (the server also runs it hourly): npm run purge
-// Expired sessions and codes; sent letters after OUTBOX_KEEP_DAYS; the audit log after AUDIT_KEEP_DAYS.
+// Expired sessions and codes; sent letters after OUTBOX_KEEP_DAYS; the audit log after AUDIT_KEEP_DAYS; payments' receipt e-mails after PAYMENT_EMAIL_KEEP_DAYS.
 import { openDatabase } from '../db/connection.ts';
 import { systemClock } from '../services/platform/clock.ts';
 import { loadConfig } from '../services/platform/config.ts';

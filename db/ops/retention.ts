@@ -35,3 +35,8 @@ export function deleteOldThrottleHits(db: Db, beforeMs: number): number {
 export function deleteExpiredReadingGrants(db: Db, before: number): number {
   return prepared(db, `DELETE FROM reading_grants WHERE token_hash IN (SELECT token_hash FROM reading_grants WHERE expires_at < ? LIMIT ${purgeChunk})`).run(before).changes;
 }
+
+/** Clears the receipt e-mail of payments made before the cut, oldest first (the partial index payments_with_email). */
+export function clearOldPaymentEmails(db: Db, createdBefore: number): number {
+  return prepared(db, `UPDATE payments SET email = NULL WHERE id IN (SELECT id FROM payments WHERE email IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT ${purgeChunk})`).run(createdBefore).changes;
+}

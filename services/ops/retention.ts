@@ -1,17 +1,18 @@
 // The retention job: what is kept only as long as it is needed. Expired sessions and codes go at
-// once (and the grants of readings without logging in); sent letters (with their PDF attachments) after OUTBOX_KEEP_DAYS; the audit log after
-// AUDIT_KEEP_DAYS. Each delete is a short chunk, so it runs beside the server (hourly timer) or
+// once (and the grants of readings without logging in); sent letters (with their PDF attachments)
+// after OUTBOX_KEEP_DAYS; the audit log after AUDIT_KEEP_DAYS; the receipt e-mail of a payment after
+// PAYMENT_EMAIL_KEEP_DAYS (the payment stays). Each delete is a short chunk, so it runs beside the server (hourly timer) or
 // as `npm run purge`.
 import type { Db } from '../../db/connection.ts';
 import { deleteExpiredApiTokens } from '../../db/auth/api-tokens.ts';
 import { deleteStaleChallenges } from '../../db/auth/devices.ts';
-import { deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredSessions, deleteOldAudit, deleteExpiredReadingGrants, deleteOldThrottleHits, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
+import { clearOldPaymentEmails, deleteDeadCodes, deleteExpiredOperatorSessions, deleteExpiredReadingGrants, deleteExpiredSessions, deleteOldAudit, deleteOldThrottleHits, deleteSentOutbox, purgeChunk } from '../../db/ops/retention.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { SessionLimits } from '../auth/sessions.ts';
 
-export type RetentionPolicy = { outboxKeepDays: number; auditKeepDays: number };
+export type RetentionPolicy = { outboxKeepDays: number; auditKeepDays: number; paymentEmailKeepDays: number };
 
-export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number; throttleHits: number; readingGrants: number };
+export type PurgeCounts = { sessions: number; operatorSessions: number; codes: number; outbox: number; audit: number; apiTokens: number; challenges: number; throttleHits: number; readingGrants: number; paymentEmails: number };
 
 export type Retention = ReturnType<typeof createRetention>;
 
@@ -47,6 +48,7 @@ export function createRetention(deps: { db: Db; clock: Clock; session: SessionLi
         challenges: deleteStaleChallenges(db, now),
         throttleHits: drain(() => deleteOldThrottleHits(db, clock.now() - day * 1000)),
         readingGrants: drain(() => deleteExpiredReadingGrants(db, now)),
+        paymentEmails: drain(() => clearOldPaymentEmails(db, now - policy.paymentEmailKeepDays * day)),
       };
     },
 

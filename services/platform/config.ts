@@ -109,8 +109,8 @@ export type Config = {
   /** On SIGTERM, requests in flight get this long before their connections are cut. */
   shutdownTimeoutMs: number;
   backup: { dir: string; keep: number };
-  /** Sent letters (and their attachments) and the audit log are purged after this many days. */
-  retention: { outboxKeepDays: number; auditKeepDays: number };
+  /** Sent letters (and their attachments), the audit log and payments' receipt e-mails are purged after this many days. */
+  retention: { outboxKeepDays: number; auditKeepDays: number; paymentEmailKeepDays: number };
   /** Notices by e-mail: the HMAC key of their one-click unsubscribe links. */
   notices: { unsubscribeSecret: string };
 };
@@ -197,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: {
       outboxKeepDays: Math.max(1, intFrom(env, 'OUTBOX_KEEP_DAYS', 90)),
       auditKeepDays: Math.max(1, intFrom(env, 'AUDIT_KEEP_DAYS', 1095)),
+      // Six years: receipts are accounting documents kept five years after the reporting year (402-ФЗ
+      // art. 29, НК РФ art. 23), as long as the fiscal data operator keeps them under 54-ФЗ.
+      paymentEmailKeepDays: Math.max(1, intFrom(env, 'PAYMENT_EMAIL_KEEP_DAYS', 2192)),
     },
     notices: { unsubscribeSecret: env.UNSUBSCRIBE_SECRET || developmentUnsubscribeSecret },
   };

@@ -14,7 +14,7 @@ import { createRetention, type Retention } from '../../services/ops/retention.ts
 import { fixedClock, type TestClock } from '../helpers/clock.ts';
 import { seedAccount, seedUser } from '../helpers/fixtures.ts';
 
-type World = { dir: string; db: Db; clock: TestClock; retention: Retention; userId: number };
+type World = { dir: string; db: Db; clock: TestClock; retention: Retention; userId: number; accountId: number };
 const test = suite<World>('retention purge');
 
 const day = 86_400;
@@ -23,7 +23,8 @@ test.before(async (world) => {
   world.dir = mkdtempSync(join(tmpdir(), 'svet-retention-'));
   world.db = openDatabase(join(world.dir, 'svet.db'));
   world.clock = fixedClock('2026-11-20T09:00:00Z');
-  world.retention = createRetention({ db: world.db, clock: world.clock, session: { idleMinutes: 30, absoluteHours: 12 }, policy: { outboxKeepDays: 90, auditKeepDays: 1095 } });
+  world.retention = createRetention({ db: world.db, clock: world.clock, session: { idleMinutes: 30, absoluteHours: 12 }, policy: { outboxKeepDays: 90, auditKeepDays: 1095, paymentEmailKeepDays: 2192 } });
+  world.accountId = seedAccount(world.db, { number: '500000777' }).id;
   world.userId = (await seedUser(world.db, seedAccount(world.db).id)).userId;
 });
 
@@ -78,7 +79,7 @@ test('expired sessions and codes, old sent letters with their attachments, old a
   grant.run('live-grant', account.id, account.meterId, now - 60, now + 840);
 
   const counts = world.retention.purge();
-  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1, readingGrants: 1 });
+  assert.equal(counts, { sessions: 2, operatorSessions: 0, codes: 2, outbox: 1, audit: 1, apiTokens: 1, challenges: 0, throttleHits: 1, readingGrants: 1, paymentEmails: 0 });
   assert.equal(db.prepare('SELECT token_hash FROM reading_grants').pluck().all(), ['live-grant']);
   assert.equal(db.prepare('SELECT id FROM api_tokens').pluck().all(), ['live-token']);
   assert.equal(db.prepare('SELECT id FROM sessions').pluck().all(), ['live']);
@@ -86,7 +87,24 @@ test('expired sessions and codes, old sent letters with their attachments, old a
   assert.equal(db.prepare('SELECT dedupe_key FROM outbox ORDER BY id').pluck().all(), ['recent-sent', 'old-unsent'], 'unsent letters are never purged');
   assert.is(count(db, 'outbox_attachments'), 2, 'the purged letter took its attachment with it');
   assert.is(count(db, 'audit_log'), 1);
-  assert.equal(world.retention.purge(), { sessions: 0, operatorSessions: 0, codes: 0, outbox: 0, audit: 0, apiTokens: 0, challenges: 0, throttleHits: 0, readingGrants: 0 }, 'a second run finds nothing');
+  assert.equal(world.retention.purge(), { sessions: 0, operatorSessions: 0, codes: 0, outbox: 0, audit: 0, apiTokens: 0, challenges: 0, throttleHits: 0, readingGrants: 0, paymentEmails: 0 }, 'a second run finds nothing');
+});
+
+test('the receipt e-mail of a payment older than PAYMENT_EMAIL_KEEP_DAYS is cleared, in chunks; the payment stays', (world) => {
+  const { db, accountId } = world;
+  const now = nowSeconds(world.clock);
+  const insert = db.prepare("INSERT INTO payments (account_id, order_number, amount_kopecks, channel, status, email, created_at, updated_at) VALUES (?, ?, 10000, 'card', 'paid', ?, ?, ?)");
+  db.transaction(() => {
+    for (let i = 0; i < 1500; i++) insert.run(accountId, `old-${i}`, 'old@example.ru', now - 2193 * day, now - 2193 * day);
+    insert.run(accountId, 'kept', 'kept@example.ru', now - 2191 * day, now - 2191 * day);
+    insert.run(accountId, 'recent', 'recent@example.ru', now - day, now - day);
+  })();
+  const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM payments WHERE email IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT 1000").all(now).map((row) => (row as { detail: string }).detail).join('; ');
+  assert.match(plan, /USING INDEX payments_with_email/, plan);
+  assert.is(world.retention.purge().paymentEmails, 1500);
+  assert.is(db.prepare("SELECT count(*) FROM payments WHERE order_number LIKE 'old-%' AND email IS NULL").pluck().get(), 1500, 'the payments themselves are kept');
+  assert.equal(db.prepare('SELECT email FROM payments WHERE email IS NOT NULL ORDER BY created_at').pluck().all(), ['kept@example.ru', 'recent@example.ru']);
+  assert.is(world.retention.purge().paymentEmails, 0);
 });
 
 test('deletes in chunks: more than one chunk of expired sessions all go', (world) => {
