@@ -119,6 +119,16 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 const defaultCompanyPath = fileURLToPath(new URL('../../company.json', import.meta.url));
 
+function retentionFrom(env: NodeJS.ProcessEnv): Config['retention'] {
+  return {
+    outboxKeepDays: Math.max(1, intFrom(env, 'OUTBOX_KEEP_DAYS', 90)),
+    auditKeepDays: Math.max(1, intFrom(env, 'AUDIT_KEEP_DAYS', 1095)),
+    // Six years: a receipt is an accounting document kept five years after the reporting year (402-ФЗ
+    // art. 29, НК РФ art. 23), as long as the fiscal data operator keeps the receipt under 54-ФЗ.
+    paymentEmailKeepDays: Math.max(1, intFrom(env, 'PAYMENT_EMAIL_KEEP_DAYS', 2192)),
+  };
+}
+
 export function loadCompany(path: string = defaultCompanyPath): Company {
   return companySchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
@@ -193,14 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: logLevelFrom(env.LOG_LEVEL, name === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: intFrom(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
-    backup: { dir: env.BACKUP_DIR || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'backups'), keep: Math.max(1, intFrom(env, 'BACKUP_KEEP', 7)) },
-    retention: {
-      outboxKeepDays: Math.max(1, intFrom(env, 'OUTBOX_KEEP_DAYS', 90)),
-      auditKeepDays: Math.max(1, intFrom(env, 'AUDIT_KEEP_DAYS', 1095)),
-      // Six years: receipts are accounting documents kept five years after the reporting year (402-ФЗ
-      // art. 29, НК РФ art. 23), as long as the fiscal data operator keeps them under 54-ФЗ.
-      paymentEmailKeepDays: Math.max(1, intFrom(env, 'PAYMENT_EMAIL_KEEP_DAYS', 2192)),
+    backup: {
+      dir: env.BACKUP_DIR || join(dirname(env.DATABASE_PATH || 'data/svet.db'), 'backups'),
+      keep: Math.max(1, intFrom(env, 'BACKUP_KEEP', 7)),
     },
+    retention: retentionFrom(env),
     notices: { unsubscribeSecret: env.UNSUBSCRIBE_SECRET || developmentUnsubscribeSecret },
   };
   if (isProduction) refuseUnsafeProduction(config, env);
