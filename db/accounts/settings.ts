@@ -34,6 +34,10 @@ export function deleteOtherSessions(db: Db, userId: number, keepId: string): num
   return prepared(db, 'DELETE FROM sessions WHERE user_id = ? AND id <> ?').run(userId, keepId).changes;
 }
 
+export function deleteUserSession(db: Db, userId: number, sessionId: string): boolean {
+  return prepared(db, 'DELETE FROM sessions WHERE id = ? AND user_id = ?').run(sessionId, userId).changes === 1;
+}
+
 /** Closing a cabinet: the user row goes, and with it (ON DELETE CASCADE) links, sessions, codes. */
 export function deleteUser(db: Db, userId: number): boolean {
   prepared(db, 'DELETE FROM account_links WHERE user_id = ?').run(userId);

@@ -20,6 +20,8 @@ const closeSchema = z.object({
   password: z.string({ error: 'Введите пароль, чтобы подтвердить удаление' }).min(1, 'Введите пароль, чтобы подтвердить удаление').max(1024, 'Неверный пароль.'),
 });
 
+const oneSessionSchema = z.object({ session: z.string().regex(/^[0-9a-f]{16}$/) });
+
 const notices: Record<string, string> = {
   'email-changed': 'Адрес электронной почты изменён. На прежний адрес отправлено уведомление.',
   'phone-changed': 'Номер телефона изменён.',
@@ -28,6 +30,8 @@ const notices: Record<string, string> = {
   'notices-saved': 'Настройки уведомлений сохранены.',
   'link-removed': 'Лицевой счёт удалён из личного кабинета.',
   'sessions-ended': 'Сеансы на других устройствах завершены. Этот сеанс остался открытым.',
+  'session-ended': 'Сеанс на том устройстве завершён.',
+  'session-not-found': 'Такого сеанса нет: возможно, он уже завершён.',
 };
 
 export function settingsRoutes(services: Services, cookies: CookieSettings): Router {
@@ -141,6 +145,12 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
   router.post('/settings/sessions/end-others', (req, res) => {
     accountSettings.endOtherSessions(res.locals.user!.id, res.locals.session!.id, requestContext(req));
     res.redirect(303, `${base(res)}?notice=sessions-ended#sessions`);
+  });
+
+  router.post('/settings/sessions/end', (req, res) => {
+    const form = oneSessionSchema.safeParse(req.body);
+    const ended = form.success && accountSettings.endOneSession(res.locals.user!.id, res.locals.session!.id, form.data.session, requestContext(req));
+    res.redirect(303, `${base(res)}?notice=${ended ? 'session-ended' : 'session-not-found'}#sessions`);
   });
 
   router.post('/settings/sessions/end-all', (req, res) => {

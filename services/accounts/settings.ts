@@ -16,14 +16,14 @@ import type { Throttle } from '../auth/throttle.ts';
 import type { Uploads } from '../support/uploads.ts';
 import { confirmEmailChange, pendingEmail, requestEmailChange } from './email-change.ts';
 import { changePassword, closeCabinet } from './password.ts';
-import { endAllSessions, endOtherSessions, sessionViews } from './session-list.ts';
+import { endAllSessions, endOneSession, endOtherSessions, sessionViews } from './session-list.ts';
 import { settingsMessages } from './settings-messages.ts';
 
 export { settingsMessages } from './settings-messages.ts';
 export { maskEmail } from './email-change.ts';
 export { describeDevice } from './session-list.ts';
 
-export type SessionView = { current: boolean; device: string; ip: string; createdAt: number; lastSeenAt: number };
+export type SessionView = { current: boolean; publicId: string; device: string; ip: string; createdAt: number; lastSeenAt: number };
 
 /** What the settings operations use. */
 export type SettingsContext = {
@@ -54,6 +54,7 @@ export function createAccountSettings(deps: SettingsContext) {
     closeCabinet,
     sessions: sessionViews,
     endOtherSessions,
+    endOneSession,
     endAllSessions,
   });
 }

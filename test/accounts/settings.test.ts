@@ -215,4 +215,51 @@ test('sessions: end the others (this one stays), or all including this one', asy
   assert.is((await me.client.get(`${me.home}/`)).status, 303);
 });
 
+test('sessions: «Завершить» ends the one chosen session; a foreign or unknown one does nothing', async ({ app }) => {
+  const me = await customer(app);
+  const iPhone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1';
+  const phone = login(app, iPhone);
+  await phone.post('/login', { accountNumber: me.account.number, password: me.password });
+  const laptop = login(app, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0');
+  await laptop.post('/login', { accountNumber: me.account.number, password: me.password });
+  const stranger = await customer(app);
+
+  const page = await me.client.get(`${me.home}/settings`);
+  assert.is(page.$('#session-list li').length, 3);
+  assert.is(page.$('#current-session [data-test="end-session"]').length, 0, 'no «Завершить» for this device');
+  const ids = app.db.prepare('SELECT id FROM sessions WHERE user_id = ?').pluck().all(me.userId) as string[];
+  for (const id of ids) assert.not.ok(page.text.includes(id.slice(0, 12)), 'the session key never appears in the page');
+  const phoneItem = page.$('#session-list li').filter((_i, li) => page.$(li).text().includes('Safari, iOS'));
+  const phoneId = phoneItem.find('input[name="session"]').val() as string;
+  assert.match(phoneId, /^[0-9a-f]{16}$/);
+
+  // The stranger's own list names his session; posted into my cabinet's form, it is not mine.
+  const strangerPage = await stranger.client.get(`${stranger.home}/settings`);
+  assert.is(strangerPage.$('#session-list li').length, 1);
+  const strangerId = app.db.prepare('SELECT id FROM sessions WHERE user_id = ?').pluck().get(stranger.userId) as string;
+  const { publicSessionId } = await import('../../services/accounts/session-list.ts');
+  for (const foreign of [publicSessionId(strangerId), '0123456789abcdef', 'not-an-id', '']) {
+    const refused = await me.client.post(`${me.home}/settings/sessions/end`, { session: foreign });
+    assert.is(refused.status, 303);
+    assert.ok(refused.location!.includes('notice=session-not-found'), String(refused.location));
+  }
+  assert.is((await stranger.client.get(`${stranger.home}/`)).status, 200, "the stranger's session is alive");
+  assert.is(app.db.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(me.userId), 3);
+
+  const ended = await me.client.post(`${me.home}/settings/sessions/end`, { session: phoneId });
+  assert.is(ended.status, 303);
+  assert.ok(ended.location!.includes('notice=session-ended'));
+  assert.is((await phone.get(`${me.home}/`)).status, 303, 'that phone is logged out');
+  assert.is((await laptop.get(`${me.home}/`)).status, 200, 'the other device stays');
+  assert.is((await me.client.get(`${me.home}/`)).status, 200, 'and this one');
+  const after = await me.client.get(ended.location!);
+  assert.is(after.$('#session-list li').length, 2);
+  assert.not.ok(after.text.includes('Safari, iOS'));
+  assert.is(after.$('#notice').text(), 'Сеанс на том устройстве завершён.');
+  const { hashSecret } = await import('../../services/platform/tokens.ts');
+  const own = await me.client.post(`${me.home}/settings/sessions/end`, { session: publicSessionId(hashSecret(me.client.cookie('svet_session')!)) });
+  assert.ok(own.location!.includes('notice=session-not-found'), 'this device is ended by «Выйти на всех устройствах», not here');
+  assert.is((await me.client.get(`${me.home}/`)).status, 200);
+});
+
 test.run();
