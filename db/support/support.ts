@@ -94,14 +94,34 @@ export function listUserRequests(db: Db, userId: number, limit: number): Support
   ).all(userId, limit) as SupportRequestRow[];
 }
 
-/** The operators' queue: the requests that waited longest first. */
-export function listRequestsByStatus(db: Db, statuses: RequestStatus[], limit: number): SupportRequestRow[] {
-  const marks = statuses.map(() => '?').join(', ');
-  return prepared(
-    db,
-    `SELECT ${requestColumns} FROM support_requests r JOIN accounts a ON a.id = r.account_id
-      WHERE r.status IN (${marks}) ORDER BY r.updated_at, r.id LIMIT ?`,
-  ).all(...statuses, limit) as SupportRequestRow[];
+const queueFrom = `SELECT ${requestColumns} FROM support_requests r JOIN accounts a ON a.id = r.account_id`;
+// INDEXED BY: left to itself the planner reads the two statuses' ranges of support_requests_by_status and sorts them.
+const openFrom = `SELECT ${requestColumns} FROM support_requests r INDEXED BY support_requests_open JOIN accounts a ON a.id = r.account_id`;
+const openRequests = `r.status IN ('new', 'in_progress')`;
+
+/**
+ * The operators' queue, newest first, a page at a time by id: `older` reads below a cursor, `newer`
+ * above one (ascending; the caller turns it round). Each reads one index range: the partial index
+ * support_requests_open for «новые и в работе» (its WHERE is the same text), support_requests_by_status
+ * for one status, the primary key for all.
+ */
+export const supportQueueQueries = {
+  openOlder: `${openFrom} WHERE ${openRequests} AND r.id < ? ORDER BY r.id DESC LIMIT ?`,
+  openNewer: `${openFrom} WHERE ${openRequests} AND r.id > ? ORDER BY r.id LIMIT ?`,
+  statusOlder: `${queueFrom} WHERE r.status = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?`,
+  statusNewer: `${queueFrom} WHERE r.status = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
+  allOlder: `${queueFrom} WHERE r.id < ? ORDER BY r.id DESC LIMIT ?`,
+  allNewer: `${queueFrom} WHERE r.id > ? ORDER BY r.id LIMIT ?`,
+};
+
+export type QueueFilter = RequestStatus | 'open' | 'all';
+
+/** One page of the queue from a cursor id: `older` newest first below it, `newer` oldest first above it. */
+export function listQueuePage(db: Db, filter: QueueFilter, direction: 'older' | 'newer', cursor: number, limit: number): SupportRequestRow[] {
+  const older = direction === 'older';
+  if (filter === 'open') return prepared(db, older ? supportQueueQueries.openOlder : supportQueueQueries.openNewer).all(cursor, limit) as SupportRequestRow[];
+  if (filter === 'all') return prepared(db, older ? supportQueueQueries.allOlder : supportQueueQueries.allNewer).all(cursor, limit) as SupportRequestRow[];
+  return prepared(db, older ? supportQueueQueries.statusOlder : supportQueueQueries.statusNewer).all(filter, cursor, limit) as SupportRequestRow[];
 }
 
 export function listRequestMessages(db: Db, requestId: number): SupportMessageRow[] {

@@ -7,6 +7,7 @@ import { searchAccounts } from '../../db/support/support.ts';
 import type { RequestStatus } from '../../db/support/support.ts';
 import type { Services } from '../../services/index.ts';
 import { maxTextChars, requestStatuses, statusNames } from '../../services/support/support.ts';
+import { cursorFrom, queueFilterFrom } from '../../services/support/queue.ts';
 import { uploadLimits } from '../../services/support/uploads.ts';
 import { parseForm } from '../forms.ts';
 import { requireOperator } from './operators.ts';
@@ -48,9 +49,9 @@ export function opsSupportRoutes(services: Services): Router {
   }
 
   router.get('/requests', (req, res) => {
-    const filter = typeof req.query.status === 'string' && (requestStatuses as string[]).includes(req.query.status) ? (req.query.status as RequestStatus) : 'open';
-    const statuses: RequestStatus[] = filter === 'open' ? ['new', 'in_progress'] : [filter];
-    res.render('pages/ops/support-queue', { title: 'Обращения клиентов', filter, requests: support.queue(statuses), statusNames, requestStatuses });
+    const filter = queueFilterFrom(req.query.status, requestStatuses);
+    const page = support.queue(filter, { before: cursorFrom(req.query.before), after: cursorFrom(req.query.after) });
+    res.render('pages/ops/support-queue', { title: 'Обращения клиентов', page, statusNames, requestStatuses });
   });
 
   router.get('/requests/:request', (req, res) => {

@@ -9,7 +9,6 @@ import {
   insertSupportRequest,
   listRequestAttachments,
   listRequestMessages,
-  listRequestsByStatus,
   listUserRequests,
   setRequestStatus,
   type AttachmentRow,
@@ -24,6 +23,7 @@ import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import type { Letters } from '../platform/letters.ts';
 import type { Mail } from '../platform/mail.ts';
+import { queuePage } from './queue.ts';
 import { sanitiseFileName, sniffType, uploadLimits, type Uploads } from './uploads.ts';
 
 export const supportTopics = [
@@ -64,7 +64,7 @@ export type Support = ReturnType<typeof createSupport>;
 export function createSupport(deps: SupportDeps) {
   return {
     checkFiles,
-    ...bind(deps, { listForUser, forUser, file, create, reply, close, queue, forOperator, answer, setStatus }),
+    ...bind(deps, { listForUser, forUser, file, create, reply, close, queue: queuePage, forOperator, answer, setStatus }),
   };
 }
 
@@ -160,10 +160,6 @@ function close({ db, clock, audit }: SupportDeps, userId: number, request: Suppo
 }
 
 // The back office.
-function queue({ db }: SupportDeps, statuses: RequestStatus[]): SupportRequestRow[] {
-  return listRequestsByStatus(db, statuses, 300);
-}
-
 function forOperator(deps: SupportDeps, requestId: number): Conversation | undefined {
   const request = getRequest(deps.db, requestId);
   return request ? conversation(deps, request) : undefined;

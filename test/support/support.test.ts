@@ -200,7 +200,7 @@ test("another customer's request and attachment are 404, also through one's own 
   assert.is((await owner.client.get(`${owner.home}/support/${secondId}/files/${fileId}`)).status, 404);
 });
 
-test('operators: queue oldest first, answer with a file (the customer gets a letter), status; all audited', async ({ app, operator }) => {
+test('operators: queue newest first, answer with a file (the customer gets a letter), status; all audited', async ({ app, operator }) => {
   const me = await customer(app, 'г. Калуга, ул. Операторская, д. 7');
   const first = await fileRequest(app, me, { topic: 'Оплата', text: 'Первое' });
   app.clock.advance(60);
@@ -211,7 +211,7 @@ test('operators: queue oldest first, answer with a file (the customer gets a let
   const queue = await operator.get('/ops/requests');
   assert.is(queue.status, 200);
   const order = queue.$('#request-queue li').map((_, el) => Number(queue.$(el).attr('data-request'))).get();
-  assert.ok(order.indexOf(firstId) < order.indexOf(secondId), 'the older first');
+  assert.ok(order.indexOf(secondId) < order.indexOf(firstId), 'the newer first');
 
   const opened = await operator.get(`/ops/requests/${firstId}`);
   assert.is(opened.status, 200);
@@ -307,6 +307,56 @@ test('closing the cabinet deletes the requests and their files', async ({ app })
   assert.is(closed.status, 200);
   assert.not.ok(existsSync(path));
   assert.is((app.db.prepare('SELECT count(*) AS n FROM support_requests WHERE user_id = ?').get(me.userId) as { n: number }).n, 0);
+});
+
+test('operators: the queue shows 100 a page newest first, filters by status with links, pages by links both ways', async ({ app, operator }) => {
+  const me = await customer(app, 'г. Калуга, ул. Очередная, д. 1');
+  const insert = app.db.prepare("INSERT INTO support_requests (user_id, account_id, topic, status, created_at, updated_at) VALUES (?, ?, 'Оплата', ?, 1790000000, 1790000000)");
+  const ids: number[] = [];
+  app.db.transaction(() => {
+    for (let i = 0; i < 250; i++) ids.push(Number(insert.run(me.userId, me.account.id, i % 5 === 0 ? 'closed' : 'new').lastInsertRowid));
+  })();
+  const listed = (page: Awaited<ReturnType<Client['get']>>) => page.$('#request-queue li').map((_, el) => Number(page.$(el).attr('data-request'))).get();
+  const closedIds = ids.filter((_, i) => i % 5 === 0).reverse();
+
+  // «Закрыто»: 50 of them, newest first, one page.
+  const closedLink = (await operator.get('/ops/requests')).$('#queue-filters a[data-filter="closed"]').attr('href')!;
+  const closed = await operator.get(closedLink);
+  assert.equal(listed(closed), app.db.prepare("SELECT id FROM support_requests WHERE status = 'closed' ORDER BY id DESC").pluck().all());
+  assert.ok(listed(closed).slice(0, 50).every((id, i) => id === closedIds[i]));
+  assert.is(closed.$('#queue-pager').length, 0, 'one page, no pager');
+  assert.is(closed.$('#queue-filters [aria-current="page"]').text(), 'закрыто');
+
+  // «Все»: 100, 100, then the rest; «Старше» and «Новее» are plain links.
+  const all = app.db.prepare('SELECT id FROM support_requests ORDER BY id DESC').pluck().all() as number[];
+  const first = await operator.get('/ops/requests?status=all');
+  assert.equal(listed(first), all.slice(0, 100));
+  assert.is(first.$('#queue-newer').length, 0);
+  const second = await operator.get(first.$('#queue-older').attr('href')!);
+  assert.equal(listed(second), all.slice(100, 200));
+  const third = await operator.get(second.$('#queue-older').attr('href')!);
+  assert.equal(listed(third), all.slice(200));
+  assert.is(third.$('#queue-older').length, 0, 'the oldest page has no «Старше»');
+  const backUp = await operator.get(third.$('#queue-newer').attr('href')!);
+  assert.equal(listed(backUp), all.slice(100, 200), '«Новее» shows the page above');
+  const top = await operator.get(backUp.$('#queue-newer').attr('href')!);
+  assert.equal(listed(top), all.slice(0, 100));
+  assert.is(top.$('#queue-newer').length, 0, 'the newest page has no «Новее»');
+  assert.equal(listed(await operator.get(third.$('#queue-first').attr('href')!)), all.slice(0, 100));
+
+  // The default view is «новые и в работе», also paged.
+  const open = await operator.get('/ops/requests');
+  const openIds = app.db.prepare("SELECT id FROM support_requests WHERE status IN ('new', 'in_progress') ORDER BY id DESC").pluck().all() as number[];
+  assert.equal(listed(open), openIds.slice(0, 100));
+  assert.equal(listed(await operator.get(open.$('#queue-older').attr('href')!)), openIds.slice(100, 200));
+
+  // A cursor or a status that is not one is ignored, not an error.
+  for (const query of ['?status=all&before=-1', '?status=all&before=abc', '?status=nope', '?before=1e9&after=x']) {
+    const page = await operator.get(`/ops/requests${query}`);
+    assert.is(page.status, 200, query);
+  }
+  assert.equal(listed(await operator.get('/ops/requests?status=all&before=abc')), all.slice(0, 100));
+  assert.is((await operator.get(`/ops/requests?status=all&before=${all[all.length - 1]}`)).$('#queue-empty').length, 1, 'nothing older than the oldest');
 });
 
 test.run();
