@@ -50,6 +50,42 @@ htmx('the reading field is checked as it is left', async ({ app, client, home })
   assert.is((app.db.prepare("SELECT count(*) AS n FROM readings WHERE source = 'customer'").get() as { n: number }).n, 0, 'checking stores nothing');
 });
 
+htmx('the support form fields are checked as they are left', async ({ app, client, home }) => {
+  const check = (field: string, form: Record<string, string>, which = 'request-form') => client.post(`${home}support/check?field=${field}&form=${which}`, form);
+  const noTopic = await check('topic', { topic: '' });
+  assert.is(noTopic.status, 200);
+  assert.is(noTopic.$('#topic-error').text().trim(), 'Ошибка: Выберите тему обращения');
+  assert.is(noTopic.$('#topic').attr('aria-invalid'), 'true');
+  assert.ok(noTopic.$('#topic').attr('hx-post')!.endsWith('support/check?field=topic&form=request-form'), 'the field comes back still checking itself');
+  assert.not.ok(noTopic.text.includes('<html'), 'a fragment');
+  const topic = await check('topic', { topic: 'Оплата' });
+  assert.is(topic.$('#topic-error').length, 0);
+  assert.is(topic.$('#topic option:selected').text(), 'Оплата', 'the choice is kept');
+
+  const blank = await check('text', { text: '   ' });
+  assert.ok(blank.$('#text-error').text().includes('Опишите вопрос'));
+  assert.is(blank.$('label[for="text"]').text(), 'Текст обращения');
+  const long = await check('text', { text: 'я'.repeat(5001) }, 'reply-form');
+  assert.ok(long.$('#text-error').text().includes('не длиннее 5000 символов'));
+  assert.is(long.$('label[for="text"]').text(), 'Сообщение', 'the reply form gets its own label');
+  assert.is((long.$('#text').text()).length, 5001, 'what was typed stays');
+  const text = await check('text', { text: 'Почему счёт вырос?' });
+  assert.is(text.$('#text-error').length, 0);
+  assert.is(text.$('#text').text(), 'Почему счёт вырос?');
+
+  const ownLink = home.split('/')[2];
+  const foreign = seedAccount(app.db);
+  const { linkId: foreignLink } = await seedUser(app.db, foreign.id, { password: 'password-456' });
+  const notMine = await check('account', { account: String(foreignLink) });
+  assert.ok(notMine.$('#account-error').text().includes('Выберите лицевой счёт из списка'));
+  assert.is((await check('account', { account: 'x' })).$('#account-error').length, 1);
+  assert.is((await check('account', { account: ownLink })).$('#account-error').length, 0);
+
+  assert.is((await check('constructor', {})).status, 404, 'only the form’s fields');
+  assert.is((await check('files', {})).status, 404);
+  assert.is(app.db.prepare('SELECT count(*) FROM support_requests').pluck().get(), 0, 'checking stores nothing');
+});
+
 htmx('in a browser with JS: the sections swap without a reload, the field shows its error on blur', async ({ app, browser, client, home }) => {
   const page = await browser.openPage({ baseUrl: app.baseUrl, width: 360, client });
   await page.setJavaScriptEnabled(true);
@@ -69,6 +105,22 @@ htmx('in a browser with JS: the sections swap without a reload, the field shows 
   await page.keyboard.press('Tab');
   await page.waitForSelector('#zone1-error');
   assert.ok((await page.$eval('#zone1-error', (p) => p.textContent))!.includes('Только цифры'));
+
+  // The support form: a blank message shows its error as it is left, before any submit; fixing it clears it.
+  await page.goto(new URL(`${home}support/new`, app.baseUrl).href, { waitUntil: 'networkidle0' });
+  const checked = page.waitForResponse((r) => r.url().includes('/support/check?field=topic'));
+  await page.select('#topic', '');
+  assert.is((await checked).status(), 200);
+  await page.waitForSelector('#topic-error');
+  await page.type('#text', '   ');
+  await page.keyboard.press('Tab');
+  await page.waitForSelector('#text-error');
+  assert.ok((await page.$eval('#text-error', (p) => p.textContent))!.includes('Опишите вопрос'));
+  assert.ok(page.url().endsWith('/support/new'), 'no navigation');
+  await page.type('#text', 'Почему счёт вырос?');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => !document.querySelector('#text-error'));
+  assert.is(await page.$eval('#text', (t) => (t as HTMLTextAreaElement).value.trim()), 'Почему счёт вырос?');
   await browser.closePage(page);
 });
 

@@ -81,6 +81,8 @@ const requestSchema = z.object({
     .max(maxTextChars, `Текст обращения — не длиннее ${maxTextChars} символов.`),
 });
 const replySchema = requestSchema.pick({ text: true });
+/** What each field's htmx check parses: the same rules as the whole form's. */
+const fieldSchemas: Record<string, z.ZodType> = { topic: requestSchema.pick({ topic: true }), account: requestSchema.pick({ account: true }), text: replySchema };
 
 export function idParam(value: unknown): number | null {
   const text = String(value ?? '');
@@ -165,6 +167,29 @@ export function supportRoutes(services: Services): Router {
     if (!form.ok || !link || !files || !files.ok) return renderNew(res, 422, { values, errors });
     const id = support.create(res.locals.user!.id, { accountId: link.account_id, topic: form.data.topic, text: form.data.text }, files.files, requestContext(req));
     res.redirect(303, `${base(res)}/${id}?notice=sent`);
+  });
+
+  // A field of the new-request or reply form checks itself as it changes (htmx); the form's POST checks it all again.
+  router.post('/support/check', (req, res) => {
+    const field = String(req.query.field ?? '');
+    const schema = Object.hasOwn(fieldSchemas, field) ? fieldSchemas[field] : undefined;
+    if (!schema) return notFound(res);
+    const formId = req.query.form === 'reply-form' ? 'reply-form' : 'request-form';
+    const links = res.locals.links ?? [];
+    const values = keptValues(req.body, ['topic', 'account']);
+    values.text = typeof req.body?.text === 'string' ? req.body.text.slice(0, maxTextChars + 100) : '';
+    const form = parseForm(schema, req.body);
+    const errors: Record<string, string> = form.ok ? {} : { [field]: form.errors[field] ?? Object.values(form.errors)[0] };
+    if (form.ok && field === 'account' && !links.some((l) => String(l.id) === values.account)) errors.account = 'Выберите лицевой счёт из списка';
+    res.render('pages/support/field-check', {
+      field,
+      formId,
+      label: formId === 'reply-form' ? 'Сообщение' : 'Текст обращения',
+      topics: supportTopics,
+      maxTextChars,
+      values,
+      errors,
+    });
   });
 
   router.get('/support/:request', (req, res) => {
