@@ -55,7 +55,8 @@ export function niceStep(max: number, count = 4): number {
   return Math.max(1, 10 * magnitude);
 }
 
-const baseWidth = 360;
+// The width of a phone of 320 px less the page's margins: there one unit is one pixel, so the 13-unit text is 13 px.
+const baseWidth = 288;
 const monthWidth = 30;
 const height = 250;
 const fluidMonths = 12;
@@ -68,7 +69,8 @@ type Layout = { plot: Plot; slot: number; scaleY: (value: number) => number };
 
 export function monthlyChart(input: ChartInput): ChartModel {
   const n = input.categories.length;
-  const width = Math.max(baseWidth, leftMargin + rightMargin + n * monthWidth);
+  const fluid = n <= fluidMonths;
+  const width = fluid ? baseWidth : Math.max(baseWidth, leftMargin + rightMargin + n * monthWidth);
   const { legend, legendY } = legendOf(input.series, width);
   const yAxisLabelY = legendY + 22;
   const plot = { left: leftMargin, top: yAxisLabelY + 18, right: width - rightMargin, bottom: height - 54 };
@@ -85,7 +87,7 @@ export function monthlyChart(input: ChartInput): ChartModel {
     description: input.description,
     width,
     height,
-    fluid: n <= fluidMonths,
+    fluid,
     plot,
     ticks,
     xLabels,
@@ -105,7 +107,7 @@ function legendOf(series: ChartSeries[], width: number): { legend: ChartModel['l
   let legendX = leftMargin;
   let legendY = 14;
   series.forEach((entry, index) => {
-    const entryWidth = 22 + entry.name.length * 7;
+    const entryWidth = 22 + entry.name.length * 8;
     if (legendX > leftMargin && legendX + entryWidth > width - rightMargin) {
       legendX = leftMargin;
       legendY += 18;
@@ -134,10 +136,10 @@ function centreOf({ plot, slot }: Layout, i: number): number {
   return plot.left + slot * (i + 0.5);
 }
 
-/** Labels every month when they fit (about 24 units for «янв»), else every 2nd, 3rd… counted from the newest month. */
+/** Labels every month when they fit (about 26 units for «янв» at 13), else every 2nd, 3rd… counted from the newest month. */
 function xLabelsOf(categories: ChartCategory[], layout: Layout): ChartModel['xLabels'] {
   const n = categories.length;
-  const every = Math.max(1, Math.ceil(26 / layout.slot));
+  const every = Math.max(1, Math.ceil(28 / layout.slot));
   const xLabels: ChartModel['xLabels'] = [];
   categories.forEach((category, i) => {
     if ((n - 1 - i) % every === 0) xLabels.push({ x: round(centreOf(layout, i)), label: category.label, sublabel: category.sublabel ?? null });

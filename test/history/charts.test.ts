@@ -46,7 +46,7 @@ test('bars: height in proportion to the value, on the baseline, inside the plot,
   assert.ok(chart.bars.find((b) => b.series === 'a')!.x < chart.bars.find((b) => b.series === 'b')!.x, 'the two series side by side');
   assert.is(chart.ticks[0].label, formatMoney(0));
   assert.ok(chart.ticks.length >= 3 && chart.ticks.length <= 6);
-  assert.ok(chart.fluid && chart.width === 360);
+  assert.ok(chart.fluid && chart.width === 288, 'a phone-wide drawing: one unit a pixel at 320 px');
 });
 
 test('a line series breaks where a value is missing; long ranges widen and thin their labels', () => {
@@ -66,7 +66,8 @@ test('the partial draws an accessible SVG with data attributes', async () => {
   assert.is(svg.attr('role'), 'img');
   assert.is(svg.attr('aria-labelledby'), 'c-title c-desc');
   assert.is(svg.attr('width'), '100%');
-  assert.ok(svg.attr('viewBox')!.startsWith('0 0 360 '));
+  assert.ok(svg.attr('viewBox')!.startsWith('0 0 288 '));
+  assert.is(svg.attr('font-size'), '13');
   assert.is($('#c-title').text(), 'Начислено и оплачено');
   assert.equal($('rect[data-period]').map((_, r) => `${$(r).attr('data-series')}:${$(r).attr('data-period')}=${$(r).attr('data-value')}`).get(), [
     'a:2026-01=100000', 'b:2026-01=50000', 'a:2026-02=50000', 'b:2026-02=25000',
