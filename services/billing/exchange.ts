@@ -20,6 +20,11 @@ export const importColumns: Record<ImportKind, string[]> = {
   payments: ['account_number', 'payment_id', 'paid_on', 'amount_kopecks', 'channel'],
 };
 
+/** Headers a kind also accepts: charges may carry their lines by zone and band (the six-column files still load). */
+export const importColumnVariants: Partial<Record<ImportKind, string[][]>> = {
+  charges: [[...importColumns.charges, 'lines']],
+};
+
 export type Rejected = { line: number; reason: string };
 
 export type ImportReport = {
@@ -62,15 +67,16 @@ function importFile(deps: ExchangeContext, kind: ImportKind, bytes: Buffer): Imp
   report.encoding = decoded.encoding;
   const lines = decoded.text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
-  const header = splitCsvLine(lines[0] ?? '')?.map((h) => h.trim().toLowerCase());
-  const expected = importColumns[kind];
-  if (!header || header.join(';') !== expected.join(';')) {
-    report.error = `Первая строка должна быть заголовком: ${expected.join(';')}`;
+  const header = splitCsvLine(lines[0] ?? '')?.map((h) => h.trim().toLowerCase()).join(';');
+  const headers = [importColumns[kind], ...(importColumnVariants[kind] ?? [])];
+  const expected = headers.find((columns) => columns.join(';') === header);
+  if (!expected) {
+    report.error = `Первая строка должна быть заголовком: ${headers.map((columns) => columns.join(';')).join(' или ')}`;
     return finish();
   }
   const counts = { inserted: 0, updated: 0, unchanged: 0 };
   try {
-    deps.db.transaction(() => applyLines(deps, kind, lines, report, counts))();
+    deps.db.transaction(() => applyLines(deps, kind, expected, lines, report, counts))();
     Object.assign(report, counts, { imported: true });
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
@@ -79,8 +85,7 @@ function importFile(deps: ExchangeContext, kind: ImportKind, bytes: Buffer): Imp
 }
 
 /** Every data line after the header, counted into counts; any rejected line throws Rollback at the end. */
-function applyLines(deps: ExchangeContext, kind: ImportKind, lines: string[], report: ImportReport, counts: Record<'inserted' | 'updated' | 'unchanged', number>): void {
-  const expected = importColumns[kind];
+function applyLines(deps: ExchangeContext, kind: ImportKind, expected: string[], lines: string[], report: ImportReport, counts: Record<'inserted' | 'updated' | 'unchanged', number>): void {
   const seen = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
     const lineNumber = i + 1;

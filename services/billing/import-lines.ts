@@ -4,11 +4,13 @@ import {
   getCharge,
   getPaymentByOrderNumber,
   insertImportedPayment,
+  listChargeLinesOf,
   replaceChargeWithImported,
   upsertAccount,
   upsertMeter,
   upsertTariff,
 } from '../../db/billing/exchange.ts';
+import type { ChargeLine } from '../../db/billing/charges.ts';
 import { appendLedgerEntry, insertCharge } from '../../db/billing/monthly-close.ts';
 import type { Db } from '../../db/connection.ts';
 import { nowSeconds } from '../platform/clock.ts';
@@ -115,17 +117,45 @@ function importCharge(db: Db, { f, now, once }: Line): Outcome {
   once(`${f[0]}|${period}`, `начисление по счёту ${f[0]} за ${period}`);
   if (!bases.has(f[2])) throw new Reject(`basis: «${f[2].slice(0, 20)}» — ожидается readings, average или norm`);
   const row = { account_id, period, basis: f[2] as 'readings' | 'average' | 'norm', kwh: int(f[3], 'kwh', 0, 10_000_000), amount_kopecks: int(f[4], 'amount_kopecks', -100_000_000, 100_000_000), due_on: day(f[5], 'due_on'), closed_at: now };
+  // The `lines` column is optional (files of the six-column header carry none): the charge by zone and band.
+  const lines = chargeLines(f[6] ?? '', row.kwh, row.amount_kopecks);
   const existing = getCharge(db, account_id, period);
   if (!existing) {
-    insertCharge(db, { ...row, source: 'imported' }, []);
+    insertCharge(db, { ...row, source: 'imported' }, lines);
     appendLedgerEntry(db, { account_id, at: now, kind: 'charge', period, amount_kopecks: row.amount_kopecks, payment_id: null, note: 'billing import' });
     return 'inserted';
   }
-  if (existing.source === 'imported' && existing.amount_kopecks === row.amount_kopecks && existing.kwh === row.kwh && existing.basis === row.basis && existing.due_on === row.due_on) return 'unchanged';
-  replaceChargeWithImported(db, row);
+  const sameLines = JSON.stringify(listChargeLinesOf(db, account_id, period)) === JSON.stringify(lines);
+  if (existing.source === 'imported' && sameLines && existing.amount_kopecks === row.amount_kopecks && existing.kwh === row.kwh && existing.basis === row.basis && existing.due_on === row.due_on) return 'unchanged';
+  replaceChargeWithImported(db, row, lines);
   const difference = row.amount_kopecks - existing.amount_kopecks;
   if (difference !== 0) appendLedgerEntry(db, { account_id, at: now, kind: 'recalculation', period, amount_kopecks: difference, payment_id: null, note: 'billing import' });
   return 'updated';
+}
+
+/**
+ * The `lines` field: `zone:band:kwh:kopecks_per_kwh:amount_kopecks` entries joined by `|`, e.g.
+ * `1:1:150:810:121500|2:1:60:420:25200`; empty for none. Each line is exact (kWh × tariff) and they
+ * add up to the charge's kWh and amount, or the bill would show figures that disagree.
+ */
+function chargeLines(field: string, kwh: number, amount: number): ChargeLine[] {
+  if (field.trim() === '') return [];
+  const lines = field.split('|').map((entry, i) => {
+    const parts = entry.trim().split(':');
+    const name = `lines[${i + 1}]`;
+    if (parts.length !== 5) throw new Reject(`${name}: «${entry.slice(0, 30)}» — ожидается зона:ступень:кВт·ч:тариф:сумма`);
+    const line = { zone: int(parts[0], `${name} зона`, 1, 3), band: int(parts[1], `${name} ступень`, 1, 9), kwh: int(parts[2], `${name} кВт·ч`, 0, 10_000_000), kopecks_per_kwh: int(parts[3], `${name} тариф`, 0, 1_000_000), amount_kopecks: int(parts[4], `${name} сумма`, -100_000_000, 100_000_000) };
+    if (line.kwh * line.kopecks_per_kwh !== line.amount_kopecks) throw new Reject(`${name}: ${line.kwh} кВт·ч × ${line.kopecks_per_kwh} коп. = ${line.kwh * line.kopecks_per_kwh}, а не ${line.amount_kopecks}`);
+    return line;
+  });
+  lines.sort((a, b) => a.zone - b.zone || a.band - b.band);
+  const twice = lines.find((l, i) => i > 0 && l.zone === lines[i - 1].zone && l.band === lines[i - 1].band);
+  if (twice) throw new Reject(`lines: зона ${twice.zone}, ступень ${twice.band} указаны дважды`);
+  const sumKwh = lines.reduce((sum, l) => sum + l.kwh, 0);
+  const sumAmount = lines.reduce((sum, l) => sum + l.amount_kopecks, 0);
+  if (sumKwh !== kwh) throw new Reject(`lines: сумма кВт·ч по строкам ${sumKwh}, а kwh = ${kwh}`);
+  if (sumAmount !== amount) throw new Reject(`lines: сумма по строкам ${sumAmount}, а amount_kopecks = ${amount}`);
+  return lines;
 }
 
 function importPayment(db: Db, { f, once }: Line): Outcome {

@@ -83,6 +83,71 @@ test('an imported charge wins over a computed one, and the monthly close leaves 
   assert.equal(one(app, "SELECT source, amount_kopecks FROM charges WHERE account_id = ? AND period = '2026-10'", account.id), { source: 'imported', amount_kopecks: 77700 });
 });
 
+test('an imported charge can carry its lines by zone and band; the customer sees them; old six-column files still load', async ({ app }) => {
+  const { billingExchange: exchange } = app.services;
+  const account = seedAccount(app.db, { number: '700000020', zones: 2 });
+  const lines = () => app.db.prepare("SELECT zone, band, kwh, kopecks_per_kwh, amount_kopecks FROM charge_lines WHERE account_id = ? AND period = '2026-10' ORDER BY zone, band").all(account.id);
+  const header = 'account_number;period;basis;kwh;amount_kopecks;due_on;lines';
+  const withLines = csv(header, '700000020;2026-10;readings;210;146700;2026-11-10;2:1:60:420:25200|1:1:150:810:121500');
+  const first = exchange.importFile('charges', withLines);
+  assert.ok(first.imported, JSON.stringify(first));
+  assert.is(first.inserted, 1);
+  assert.equal(lines(), [
+    { zone: 1, band: 1, kwh: 150, kopecks_per_kwh: 810, amount_kopecks: 121500 },
+    { zone: 2, band: 1, kwh: 60, kopecks_per_kwh: 420, amount_kopecks: 25200 },
+  ]);
+  assert.is(exchange.importFile('charges', withLines).unchanged, 1, 'the same file again changes nothing');
+
+  // The customer's История shows the imported charge by zone, as a computed one.
+  const { linkId } = await seedUser(app.db, account.id, { password: 'correct-horse-1' });
+  const client = createClient(app.baseUrl);
+  await client.post('/login', { accountNumber: '700000020', password: 'correct-horse-1' });
+  const month = await client.get(`/a/${linkId}/history/charges/2026-10`);
+  assert.is(month.status, 200);
+  assert.equal(month.$('#month-table tbody tr').map((_, tr) => month.$(tr).find('[data-col="amount"]').attr('data-value')).get(), ['121500', '25200']);
+  assert.ok(month.$('#month-facts').text().includes('данные биллинга'));
+
+  // A second band in zone 1: the lines are replaced, the amount moves by a recalculation.
+  const changed = exchange.importFile('charges', csv(header, '700000020;2026-10;readings;210;148200;2026-11-10;1:1:100:810:81000|1:2:50:840:42000|2:1:60:420:25200'));
+  assert.is(changed.updated, 1);
+  assert.equal(lines().map((l) => `${(l as { zone: number }).zone}/${(l as { band: number }).band}`), ['1/1', '1/2', '2/1']);
+  assert.is(one<{ s: number }>(app, "SELECT sum(amount_kopecks) AS s FROM ledger WHERE account_id = ? AND kind = 'recalculation'", account.id).s, 1500);
+
+  // An empty lines field and a six-column file load too; the billing side's word without lines drops the old ones.
+  assert.ok(exchange.importFile('charges', csv(header, '700000020;2026-09;norm;120;97200;2026-10-10;')).imported);
+  const old = exchange.importFile('charges', csv('account_number;period;basis;kwh;amount_kopecks;due_on', '700000020;2026-10;readings;210;148200;2026-11-10'));
+  assert.ok(old.imported && old.updated === 1, JSON.stringify(old));
+  assert.equal(lines(), []);
+});
+
+test('bad charge lines are rejected with their reason, and nothing of the file is written', async ({ app }) => {
+  const { billingExchange: exchange } = app.services;
+  seedAccount(app.db, { number: '700000021', zones: 2 });
+  const header = 'account_number;period;basis;kwh;amount_kopecks;due_on;lines';
+  const report = exchange.importFile(
+    'charges',
+    csv(
+      header,
+      '700000021;2026-01;readings;210;146700;2026-02-10;1:1:150:810:121500|2:1:60:420:25200',
+      '700000021;2026-02;readings;210;146700;2026-03-10;1:1:150:810:121500|2:1:50:420:21000',
+      '700000021;2026-03;readings;210;146700;2026-04-10;1:1:150:810:121500|2:1:60:420:25000',
+      '700000021;2026-04;readings;150;121500;2026-05-10;1:1:150:810',
+      '700000021;2026-05;readings;150;121500;2026-05-10;4:1:150:810:121500',
+      '700000021;2026-06;readings;150;121500;2026-07-10;1:1:100:810:81000|1:1:50:810:40500',
+    ),
+  );
+  assert.not.ok(report.imported);
+  assert.equal(report.rejected.map((r) => r.line), [3, 4, 5, 6, 7]);
+  assert.ok(report.rejected[0].reason.includes('сумма кВт·ч по строкам 200, а kwh = 210'), report.rejected[0].reason);
+  assert.ok(report.rejected[1].reason.includes('60 кВт·ч × 420 коп. = 25200, а не 25000'), report.rejected[1].reason);
+  assert.ok(report.rejected[2].reason.includes('ожидается зона:ступень:кВт·ч:тариф:сумма'), report.rejected[2].reason);
+  assert.ok(report.rejected[3].reason.includes('зона: 4 вне допустимых пределов'), report.rejected[3].reason);
+  assert.ok(report.rejected[4].reason.includes('зона 1, ступень 1 указаны дважды'), report.rejected[4].reason);
+  assert.is(one<{ n: number }>(app, "SELECT count(*) AS n FROM charges c JOIN accounts a ON a.id = c.account_id WHERE a.number = '700000021'").n, 0, 'the good first line is not written either');
+  const wrongHeader = exchange.importFile('charges', csv('account_number;period;basis;kwh;amount_kopecks;due_on;zones', '1;2;3;4;5;6;7'));
+  assert.ok(wrongHeader.error!.includes('account_number;period;basis;kwh;amount_kopecks;due_on или account_number;period;basis;kwh;amount_kopecks;due_on;lines'), wrongHeader.error!);
+});
+
 test('a file with a broken line or a duplicate account imports nothing and reports each line', async ({ app }) => {
   const { billingExchange: exchange } = app.services;
   const count = () => one<{ n: number }>(app, 'SELECT count(*) AS n FROM accounts').n;
