@@ -432,7 +432,8 @@ for (const page of pages.filter((p) => !only || only.test(p.name))) {
       // Boxes whose content spills out sideways: the page scrolls, or a table pokes out of its card.
       const spills = await tab.evaluate(() =>
         [...document.querySelectorAll('body, body *')]
-          .filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible')
+          // …or a table that stacks into cards on a phone (.table-stack) still scrolls sideways in its box.
+          .filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && (getComputedStyle(el).overflowX === 'visible' || !!el.querySelector(':scope > .table-stack')))
           .slice(0, 10)
           .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} (${el.scrollWidth} px content in ${el.clientWidth} px)`),
       );
