@@ -20,12 +20,14 @@ export type SandboxOrderRow = {
   created_at: number;
   expires_at: number;
   updated_at: number;
+  qr_id: string | null;
+  qr_payload: string | null;
 };
 
 const columns = `order_id, merchant, order_number, amount, description, email, return_url, fail_url, callback_url, status,
-  action_code, masked_pan, code_attempts, refunded_amount, created_at, expires_at, updated_at`;
+  action_code, masked_pan, code_attempts, refunded_amount, created_at, expires_at, updated_at, qr_id, qr_payload`;
 
-export function insertSandboxOrder(db: Db, order: Omit<SandboxOrderRow, 'status' | 'action_code' | 'masked_pan' | 'code_attempts' | 'refunded_amount'>): boolean {
+export function insertSandboxOrder(db: Db, order: Omit<SandboxOrderRow, 'status' | 'action_code' | 'masked_pan' | 'code_attempts' | 'refunded_amount' | 'qr_id' | 'qr_payload'>): boolean {
   const result = prepared(
     db,
     `INSERT INTO sandbox_bank_orders (order_id, merchant, order_number, amount, description, email, return_url, fail_url, callback_url,
@@ -61,4 +63,13 @@ export function moveSandboxOrder(
 export function countSandboxCodeAttempt(db: Db, orderId: string): number {
   prepared(db, 'UPDATE sandbox_bank_orders SET code_attempts = code_attempts + 1 WHERE order_id = ?').run(orderId);
   return (prepared(db, 'SELECT code_attempts FROM sandbox_bank_orders WHERE order_id = ?').get(orderId) as { code_attempts: number }).code_attempts;
+}
+
+/** Gives the order its dynamic СБП code unless it has one; the order's code either way. */
+export function setSandboxOrderQr(db: Db, orderId: string, qrId: string, payload: string): void {
+  prepared(db, 'UPDATE sandbox_bank_orders SET qr_id = ?, qr_payload = ? WHERE order_id = ? AND qr_id IS NULL').run(qrId, payload, orderId);
+}
+
+export function getSandboxOrderByQr(db: Db, qrId: string): SandboxOrderRow | undefined {
+  return prepared(db, `SELECT ${columns} FROM sandbox_bank_orders WHERE qr_id = ?`).get(qrId) as SandboxOrderRow | undefined;
 }

@@ -1,5 +1,13 @@
 // The acquiring gateway client: the RBS REST protocol Sberbank and other Russian acquirers speak
 // (register.do, getOrderStatusExtended.do, signed callbacks), over real HTTP with fetch.
+// СБП on the same order (RBS "sbp/c2b" methods, as Sberbank, Alfa, VTB gateways document them):
+// after register.do, POST sbp/c2b/qr/dynamic/get.do with mdOrder (the orderId) and optional
+// qrHeight, qrWidth, qrFormat (image), redirectUrl, paymentPurpose answers errorCode, qrId,
+// payload (the https://qr.nspk.ru/… link), qrStatus and renderedQr (a base64 picture, unused:
+// we draw the SVG ourselves). sbp/c2b/qr/status.do with mdOrder + qrId answers qrStatus and
+// transactionState; the order's own status still comes through getOrderStatusExtended.do and the
+// same signed callbacks, so settling is the card's. How long the code lives is the order's
+// sessionTimeoutSecs given to register.do.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { bind } from '../platform/bind.ts';
 
@@ -24,6 +32,17 @@ export type OrderStatus = {
   maskedPan: string | null;
   actionCode: number | null;
 };
+
+export type SbpQr = {
+  ok: true;
+  qrId: string;
+  /** The https://qr.nspk.ru/… link the code carries; on a phone it opens the banking app. */
+  payload: string;
+  /** Not in the RBS answer: the sandbox bank's page where a tester "pays from the app". */
+  testerUrl: string | null;
+};
+
+export type SbpQrStatus = { ok: true; qrStatus: string; transactionState: string | null };
 
 export type Gateway = ReturnType<typeof createGateway>;
 
@@ -64,7 +83,7 @@ export function failureMessage(failure: GatewayFailure): string {
 }
 
 export function createGateway(settings: GatewaySettings) {
-  return bind(settings, { register, status, verifyCallback: callbackIsGenuine });
+  return bind(settings, { register, status, sbpQr, sbpQrStatus, verifyCallback: callbackIsGenuine });
 }
 
 /** One POST of the protocol, its answer read as JSON; every way it can go wrong is a GatewayFailure. */
@@ -117,6 +136,8 @@ async function register(
     description: string;
     email: string;
     callbackUrl: string;
+    /** How long the bank keeps the order payable (RBS sessionTimeoutSecs); its default otherwise. */
+    sessionTimeoutSeconds?: number;
   },
 ): Promise<Registered | GatewayFailure> {
   const answer = await call(settings, 'register.do', {
@@ -129,6 +150,7 @@ async function register(
     description: order.description,
     email: order.email,
     dynamicCallbackUrl: order.callbackUrl,
+    ...(order.sessionTimeoutSeconds ? { sessionTimeoutSecs: String(order.sessionTimeoutSeconds) } : {}),
   });
   if (!answer.ok) return answer;
   const { orderId, formUrl } = answer.body;
@@ -157,6 +179,33 @@ async function status(settings: GatewaySettings, orderId: string): Promise<Order
     maskedPan: typeof card?.maskedPan === 'string' ? card.maskedPan : null,
     actionCode: typeof body.actionCode === 'number' ? body.actionCode : null,
   };
+}
+
+/** sbp/c2b/qr/dynamic/get.do: the dynamic СБП code for a registered order. */
+async function sbpQr(settings: GatewaySettings, orderId: string, options: { redirectUrl?: string; purpose?: string } = {}): Promise<SbpQr | GatewayFailure> {
+  const answer = await call(settings, 'sbp/c2b/qr/dynamic/get.do', {
+    mdOrder: orderId,
+    qrFormat: 'image',
+    qrHeight: '300',
+    qrWidth: '300',
+    ...(options.redirectUrl ? { redirectUrl: options.redirectUrl } : {}),
+    ...(options.purpose ? { paymentPurpose: options.purpose.slice(0, 140) } : {}),
+  });
+  if (!answer.ok) return answer;
+  const { qrId, payload, testerUrl } = answer.body;
+  if (typeof qrId !== 'string' || qrId === '' || typeof payload !== 'string' || !/^https:\/\/qr\.nspk\.ru\//.test(payload)) {
+    return { ok: false, kind: 'protocol', message: 'sbp/c2b/qr/dynamic/get.do: no qrId/payload' };
+  }
+  return { ok: true, qrId, payload, testerUrl: typeof testerUrl === 'string' && /^https?:\/\//.test(testerUrl) ? testerUrl : null };
+}
+
+/** sbp/c2b/qr/status.do: the code's own state (the order's is getOrderStatusExtended.do's). */
+async function sbpQrStatus(settings: GatewaySettings, orderId: string, qrId: string): Promise<SbpQrStatus | GatewayFailure> {
+  const answer = await call(settings, 'sbp/c2b/qr/status.do', { mdOrder: orderId, qrId });
+  if (!answer.ok) return answer;
+  const { qrStatus, transactionState } = answer.body;
+  if (typeof qrStatus !== 'string') return { ok: false, kind: 'protocol', message: 'sbp/c2b/qr/status.do: no qrStatus' };
+  return { ok: true, qrStatus, transactionState: typeof transactionState === 'string' ? transactionState : null };
 }
 
 function callbackIsGenuine(settings: GatewaySettings, params: Record<string, string>): boolean {

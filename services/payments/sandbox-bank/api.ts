@@ -1,10 +1,12 @@
-// The sandbox bank's REST API, as RBS: register.do, getOrderStatusExtended.do, refund.do and
-// reverse.do (x-www-form-urlencoded POST, as RBS; GET with a query works too).
+// The sandbox bank's REST API, as RBS: register.do, getOrderStatusExtended.do, refund.do,
+// reverse.do and СБП's sbp/c2b/qr/dynamic/get.do and sbp/c2b/qr/status.do
+// (x-www-form-urlencoded POST, as RBS; GET with a query works too).
 import express, { type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { insertSandboxOrder } from '../../../db/payments/sandbox-bank.ts';
 import { sleep } from './callbacks.ts';
 import { current, refund, reverse } from './orders.ts';
+import { dynamicQr, qrStatus } from './sbp.ts';
 import type { SandboxContext } from './sandbox-bank.ts';
 
 /** The request's string parameters, from the query and the form body (the body wins). */
@@ -27,6 +29,16 @@ export function apiRouter(bank: SandboxContext): Router {
   });
   api.all('/register.do', (req, res) => registerOrder(bank, req, res));
   api.all('/getOrderStatusExtended.do', (req, res) => orderStatusExtended(bank, req, res));
+  api.all('/sbp/c2b/qr/dynamic/get.do', (req, res) => {
+    const p = params(req);
+    if (!authorised(bank, p)) return res.json({ errorCode: '5', errorMessage: 'Доступ запрещён' });
+    res.json(dynamicQr(bank, p, `${req.protocol}://${req.get('host')}`));
+  });
+  api.all('/sbp/c2b/qr/status.do', (req, res) => {
+    const p = params(req);
+    if (!authorised(bank, p)) return res.json({ errorCode: '5', errorMessage: 'Доступ запрещён' });
+    res.json(qrStatus(bank, p));
+  });
   api.all('/refund.do', (req, res) => {
     const p = params(req);
     if (!authorised(bank, p)) return res.json({ errorCode: '5', errorMessage: 'Доступ запрещён' });
@@ -62,12 +74,17 @@ function registerOrder(bank: SandboxContext, req: Request, res: Response) {
     fail_url: p.failUrl && /^https?:\/\//.test(p.failUrl) ? p.failUrl : null,
     callback_url: p.dynamicCallbackUrl && /^https?:\/\//.test(p.dynamicCallbackUrl) ? p.dynamicCallbackUrl : null,
     created_at: at,
-    expires_at: at + bank.sessionTimeout,
+    expires_at: at + sessionTimeout(bank, p.sessionTimeoutSecs),
     updated_at: at,
   });
   if (!inserted) return res.json({ errorCode: '1', errorMessage: 'Заказ с таким номером уже обработан' });
   const origin = `${req.protocol}://${req.get('host')}`;
   res.json({ orderId, formUrl: `${origin}/payment/merchants/sandbox/payment_ru.html?mdOrder=${orderId}` });
+}
+
+/** RBS sessionTimeoutSecs when given (at least a minute), else the bank's default. */
+function sessionTimeout(bank: SandboxContext, asked: string | undefined): number {
+  return asked && /^\d{1,7}$/.test(asked) && Number(asked) >= 60 ? Number(asked) : bank.sessionTimeout;
 }
 
 /** getOrderStatusExtended.do: the order's state, amount and card as the bank reports them. */

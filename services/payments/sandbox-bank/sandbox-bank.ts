@@ -1,6 +1,7 @@
 // The built-in sandbox bank: a small separate HTTP service speaking the RBS REST protocol
 // (register.do, getOrderStatusExtended.do, refund.do, reverse.do), with its own hosted payment
-// page (works with JS off), a 3-D Secure-like code step, redirects back and signed callbacks.
+// page (works with JS off), a 3-D Secure-like code step, redirects back and signed callbacks,
+// and СБП's dynamic QR codes with a page where a tester pays "from the banking app" (sbp.ts).
 // Test cards: 4111 1111 1111 1111 pays, 4000 0000 0000 0002 is declined, 5555 5555 5555 4444
 // asks for the code 123456. For tests it can misbehave on demand (see SandboxBehaviour).
 import { createServer, type Server } from 'node:http';

@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { apiRouter } from './api.ts';
 import { addPages, render } from './pages.ts';
 import type { SandboxContext } from './sandbox-bank.ts';
+import { addSbpPages } from './sbp.ts';
 
 export function createApp(bank: SandboxContext): Express {
   const app: Express = express();
@@ -11,6 +12,7 @@ export function createApp(bank: SandboxContext): Express {
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
   app.use('/payment/rest', apiRouter(bank));
   addPages(app, bank);
+  addSbpPages(app, bank);
   app.use((_req, res) => render(bank, res, 404, 'gone', { message: 'Страница не найдена.' }));
   return app;
 }
