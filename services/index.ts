@@ -74,6 +74,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
     letters,
     format,
     reconcile: { afterMinutes: config.payment.reconcileAfterMinutes, intervalSeconds: config.payment.reconcileIntervalSeconds },
+    sbp: { enabled: config.payment.sbp.enabled, ttlSeconds: config.payment.sbp.ttlMinutes * 60 },
   });
   // One Chromium for the process, launched at the first PDF; close it with pdf.close().
   const pdf = createPdfRenderer({ chromePath: config.chromePath, sandbox: config.chromeSandbox, ...config.pdf });

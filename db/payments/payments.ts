@@ -27,10 +27,15 @@ export type PaymentRow = {
   bank_status: number | null;
   error: string | null;
   checked_at: number | null;
+  method: 'card' | 'sbp';
+  qr_id: string | null;
+  qr_payload: string | null;
+  qr_expires_at: number | null;
 };
 
 const paymentColumns = `id, account_id, user_id, order_number, amount_kopecks, channel, status, gateway_order_id, email, masked_pan,
-  created_at, paid_at, updated_at, form_token, form_url, period, reading_seq, consent_version, consent_accepted_at, bank_status, error, checked_at`;
+  created_at, paid_at, updated_at, form_token, form_url, period, reading_seq, consent_version, consent_accepted_at, bank_status, error, checked_at,
+  method, qr_id, qr_payload, qr_expires_at`;
 
 export function insertCardPayment(
   db: Db,
@@ -44,14 +49,15 @@ export function insertCardPayment(
     period: string;
     consent_version: string;
     created_at: number;
+    method: 'card' | 'sbp';
   },
 ): number {
   const result = prepared(
     db,
     `INSERT INTO payments (account_id, user_id, order_number, amount_kopecks, channel, status, email, created_at, updated_at,
-                           form_token, period, consent_version, consent_accepted_at)
+                           form_token, period, consent_version, consent_accepted_at, method)
      VALUES (@account_id, @user_id, @order_number, @amount_kopecks, 'card', 'created', @email, @created_at, @created_at,
-             @form_token, @period, @consent_version, @created_at)`,
+             @form_token, @period, @consent_version, @created_at, @method)`,
   ).run(payment);
   return Number(result.lastInsertRowid);
 }
@@ -90,6 +96,19 @@ export function markPaymentRegistered(db: Db, id: number, orderId: string, formU
   prepared(db, 'UPDATE payments SET gateway_order_id = ?, form_url = ?, updated_at = ? WHERE id = ?').run(orderId, formUrl, at, id);
 }
 
+/** The order is registered and has its СБП code: both in one write, so a code is never without its order. */
+export function markPaymentRegisteredWithQr(db: Db, id: number, orderId: string, qr: { qrId: string; payload: string; expiresAt: number; testerUrl: string | null }, at: number): void {
+  prepared(db, 'UPDATE payments SET gateway_order_id = ?, qr_id = ?, qr_payload = ?, qr_expires_at = ?, form_url = ?, updated_at = ? WHERE id = ?').run(
+    orderId,
+    qr.qrId,
+    qr.payload,
+    qr.expiresAt,
+    qr.testerUrl,
+    at,
+    id,
+  );
+}
+
 /** The bank refused the order (or never answered): it can never be paid, so it ends here. */
 export function markPaymentRegistrationFailed(db: Db, id: number, error: string, at: number): void {
   prepared(db, "UPDATE payments SET status = 'declined', error = ?, updated_at = ? WHERE id = ? AND gateway_order_id IS NULL").run(error, at, id);
@@ -98,14 +117,14 @@ export function markPaymentRegistrationFailed(db: Db, id: number, error: string,
 export function updatePaymentStatus(
   db: Db,
   id: number,
-  change: { status: PaymentStatus; bank_status: number; masked_pan: string | null; paid_at: number | null; at: number },
+  change: { status: PaymentStatus; bank_status: number; masked_pan: string | null; paid_at: number | null; at: number; error?: string | null },
 ): void {
   prepared(
     db,
-    `UPDATE payments SET status = @status, bank_status = @bank_status, masked_pan = coalesce(@masked_pan, masked_pan),
+    `UPDATE payments SET status = @status, bank_status = @bank_status, masked_pan = coalesce(@masked_pan, masked_pan), error = coalesce(@error, error),
             paid_at = coalesce(paid_at, @paid_at), updated_at = @at, checked_at = @at
       WHERE id = @id`,
-  ).run({ id, ...change });
+  ).run({ id, error: null, ...change });
 }
 
 export function markPaymentChecked(db: Db, id: number, at: number): void {

@@ -1,5 +1,5 @@
-// «Оплатить»: readings → amount, consent, e-mail → the bank's page → the result; the payments
-// list; and the bank's callback. Every account page lives under /a/:link behind the ownership guard.
+// «Оплатить»: readings → amount, consent, e-mail → by card the bank's page, by СБП our page with
+// the QR code → the result; the payments list; and the bank's callback. Every account page lives under /a/:link behind the ownership guard.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AccountRow, MeterRow } from '../../db/accounts/accounts.ts';
@@ -15,7 +15,12 @@ const orderSchema = z.object({
   email: fields.email,
   consent: fields.checkbox('Отметьте согласие на обработку персональных данных: без него оплата невозможна'),
   formToken: z.string({ error: 'Форма устарела: откройте оплату заново' }).regex(/^[a-z2-7]{32}$/, 'Форма устарела: откройте оплату заново'),
+  // The button pressed: «Картой» or «По СБП» (a form from before СБП sends none: by card).
+  method: z.enum(['card', 'sbp'], { error: 'Выберите способ оплаты: картой или по СБП' }).default('card'),
 });
+
+/** The box an СБП page polls into; htmx names it in HX-Target. */
+const sbpTarget = 'sbp-wait';
 
 const zoneFields = ['zone1', 'zone2', 'zone3'];
 
@@ -42,11 +47,12 @@ function recheckedReading(
 function parseOrder(body: Record<string, unknown>, limits: Services['payments']['limits'], money: (kopecks: number) => string) {
   const form = parseForm(orderSchema, body);
   const amount = parseAmount(body.amount, limits, money);
-  if (amount.ok && form.ok) return { ok: true as const, amountKopecks: amount.kopecks, email: form.data.email, formToken: form.data.formToken };
+  if (amount.ok && form.ok) return { ok: true as const, amountKopecks: amount.kopecks, email: form.data.email, formToken: form.data.formToken, method: form.data.method };
   const errors: Record<string, string> = { ...(amount.ok ? {} : { amount: amount.message }), ...(form.ok ? {} : form.errors) };
-  const ordered = Object.fromEntries(['amount', 'email', 'consent', 'formToken'].filter((k) => errors[k]).map((k) => [k, errors[k]]));
-  if (ordered.formToken) ordered.form = ordered.formToken;
+  const ordered = Object.fromEntries(['amount', 'email', 'consent', 'formToken', 'method'].filter((k) => errors[k]).map((k) => [k, errors[k]]));
+  if (ordered.formToken || ordered.method) ordered.form = ordered.formToken ?? ordered.method;
   delete ordered.formToken;
+  delete ordered.method;
   return { ok: false as const, errors: ordered };
 }
 
@@ -108,6 +114,7 @@ export function paymentRoutes(services: Services): Router {
       errors: input.errors ?? {},
       failure: input.failure ?? null,
       formToken: randomToken(),
+      sbpEnabled: payments.sbpEnabled,
     });
   }
 
@@ -146,6 +153,7 @@ export function paymentRoutes(services: Services): Router {
       email: order.email,
       reading: reading && meter ? { meter, checked: reading } : null,
       context: requestContext(req),
+      method: order.method,
     });
     if (result.kind === 'redirect') return res.redirect(303, result.location);
     if (result.kind === 'stale') return renderOrder(res, 409, { reading, values, errors: { form: 'Форма устарела: проверьте данные и нажмите «Перейти к оплате» ещё раз.' } });
@@ -157,20 +165,40 @@ export function paymentRoutes(services: Services): Router {
     res.render('pages/payments/list', { title: 'Платежи', section: 'home', list: payments.list(link.account_id), labels: payments.statusLabels });
   });
 
-  account.get('/payments/:payment', async (req, res) => {
-    const link = res.locals.link!;
+  /** The account's payment named in the URL, asked about at the bank while unsettled; undefined when not its. */
+  async function currentPayment(req: Request, res: Response) {
     const id = /^[1-9]\d{0,15}$/.test(String(req.params.payment)) ? Number(req.params.payment) : 0;
-    let payment = payments.of(link.account_id, id);
-    if (!payment) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
+    let payment = payments.of(res.locals.link!.account_id, id);
+    if (!payment) return undefined;
     let message: string | null = null;
-    // The customer is back from the bank: ask the bank now rather than wait for its callback.
+    // Back from the bank, or waiting on the СБП page: ask the bank now rather than wait for its callback.
     if ((payment.status === 'created' || payment.status === 'pending') && payment.gateway_order_id) {
       const settled = await payments.settle(payment.gateway_order_id, requestContext(req));
       if (settled.kind === 'settled') payment = settled.payment;
       if (settled.kind === 'unavailable') message = settled.message;
       if (settled.kind === 'mismatch') message = 'Банк сообщил сумму, которая не совпадает с заказом. Платёж проверит специалист; деньги не потеряются.';
     }
-    res.render('pages/payments/result', { title: 'Платёж', section: 'home', payment, label: payments.statusLabels[payment.status], message });
+    return { payment, message, sbp: await payments.sbpView(payment) };
+  }
+
+  account.get('/payments/:payment', async (req, res) => {
+    const found = await currentPayment(req, res);
+    if (!found) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
+    const { payment, message, sbp } = found;
+    const polled = req.get('HX-Request') === 'true' && req.get('HX-Target') === sbpTarget;
+    // Paid (or ended) while the СБП page polled: htmx loads the whole result page.
+    if (polled && !sbp?.waiting) return res.set('HX-Redirect', req.originalUrl).status(204).end();
+    const polls = /^\d{1,4}$/.test(String(req.query.poll ?? '')) ? Number(req.query.poll) : 0;
+    const locals = { title: sbp ? 'Оплата по СБП' : 'Платёж', section: 'home', payment, label: payments.statusLabels[payment.status], message, sbp: sbp && { ...sbp, polls }, sbpTarget };
+    if (polled) return res.render('pages/payments/_sbp-wait', locals);
+    res.render(sbp ? 'pages/payments/sbp' : 'pages/payments/result', locals);
+  });
+
+  /** «Проверить оплату» without JS: the bank is asked on the way back to the page. */
+  account.post('/payments/:payment/check', async (req, res) => {
+    const found = await currentPayment(req, res);
+    if (!found) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
+    res.redirect(303, `/a/${res.locals.link!.id}/payments/${found.payment.id}`);
   });
 
   return account;

@@ -1,4 +1,4 @@
-// Card payments: the amount to pay, one order per form, and settling each order exactly once
+// Payments by card or СБП: the amount to pay, one order per form, and settling each order exactly once
 // with what the bank says (never with what a callback or a redirect claims).
 import type { Db } from '../../db/connection.ts';
 import { getPaymentById, listAccountPayments, type PaymentRow } from '../../db/payments/payments.ts';
@@ -16,6 +16,7 @@ import { callback } from './callback.ts';
 import type { Gateway } from './gateway.ts';
 import { reconcile, startReconciler, stop } from './reconcile.ts';
 import { settle } from './settle.ts';
+import { sbpView } from './sbp.ts';
 import { start } from './start.ts';
 
 export { amountInput, parseAmount } from './amount.ts';
@@ -33,8 +34,13 @@ export type Quote = {
   consumption: number[];
 };
 
+export type PaymentMethod = 'card' | 'sbp';
+
+/** An СБП order's code: what the QR carries, the bank's id of it, until when it can be paid. */
+export type SbpCode = { qrId: string; payload: string; expiresAt: number };
+
 export type StartResult =
-  | { kind: 'redirect'; location: string }
+  | { kind: 'redirect'; location: string; paymentId: number; sbp?: SbpCode }
   | { kind: 'failed'; message: string; paymentId: number }
   | { kind: 'stale' };
 
@@ -56,6 +62,7 @@ type PaymentsDeps = {
   letters: Letters;
   format: Formatter;
   reconcile: { afterMinutes: number; intervalSeconds: number };
+  sbp: { enabled: boolean; ttlSeconds: number };
 };
 
 /** The dependencies, the payment limits and the state the operations share. */
@@ -75,8 +82,9 @@ export function createPayments(deps: PaymentsDeps) {
   const context: PaymentsContext = { ...deps, limits: deps.company.payments, state: { registering: new Map(), timer: null, reconciling: null } };
   return {
     limits: context.limits,
+    sbpEnabled: deps.sbp.enabled,
     statusLabels: paymentStatusLabels,
-    ...bind(context, { quote, start, settle, reconcile, callback, of, list, startReconciler, stop }),
+    ...bind(context, { quote, start, settle, reconcile, callback, of, list, startReconciler, stop, sbpView }),
   };
 }
 

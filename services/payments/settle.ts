@@ -1,4 +1,4 @@
-// Settling an order exactly once with what the bank says: its status moves only forward, a paid
+// Settling an order (card or СБП) exactly once with what the bank says: its status moves only forward, a paid
 // order is credited to the ledger once, a reversed or refunded one is taken back once.
 import { appendLedgerEntry } from '../../db/billing/monthly-close.ts';
 import {
@@ -72,6 +72,18 @@ function sameOrder(payment: PaymentRow, answer: OrderStatus): boolean {
   return answer.amount === payment.amount_kopecks && (answer.orderNumber === '' || answer.orderNumber === payment.order_number);
 }
 
+/** RBS's action code of an order that ran out of time. */
+const timedOut = -2007;
+
+/** Why an СБП order ended unpaid, for the customer; a card's decline keeps the page's general words. */
+function declineMessage(payment: PaymentRow, answer: OrderStatus, now: number): string | null {
+  if (payment.method !== 'sbp') return null;
+  if (answer.actionCode === timedOut || (payment.qr_expires_at !== null && now >= payment.qr_expires_at)) {
+    return 'Срок действия QR-кода истёк, оплата не поступила. Деньги не списаны — начните оплату заново, будет новый QR-код.';
+  }
+  return 'Оплата по СБП отклонена в приложении банка. Деньги не списаны — можно оплатить снова по СБП или картой.';
+}
+
 /** The new status and its ledger entries, each at most once. */
 function recordBankStatus(deps: PaymentsContext, payment: PaymentRow, answer: OrderStatus, target: PaymentStatus, now: number): { credited: boolean; reversed: boolean } {
   const { db, clock, company } = deps;
@@ -95,7 +107,7 @@ function recordBankStatus(deps: PaymentsContext, payment: PaymentRow, answer: Or
           period: periodOf(localDate(clock.now(), company.timeZone)),
           amount_kopecks: -payment.amount_kopecks,
           payment_id: payment.id,
-          note: `Оплата картой, заказ ${payment.order_number}`,
+          note: `${payment.method === 'sbp' ? 'Оплата по СБП' : 'Оплата картой'}, заказ ${payment.order_number}`,
         });
         credited = true;
       }
@@ -107,7 +119,7 @@ function recordBankStatus(deps: PaymentsContext, payment: PaymentRow, answer: Or
           period: periodOf(localDate(clock.now(), company.timeZone)),
           amount_kopecks: payment.amount_kopecks,
           payment_id: payment.id,
-          note: `${target === 'refunded' ? 'Возврат' : 'Отмена'} оплаты картой, заказ ${payment.order_number}`,
+          note: `${target === 'refunded' ? 'Возврат' : 'Отмена'} оплаты ${payment.method === 'sbp' ? 'по СБП' : 'картой'}, заказ ${payment.order_number}`,
         });
         reversed = true;
       }
@@ -117,6 +129,7 @@ function recordBankStatus(deps: PaymentsContext, payment: PaymentRow, answer: Or
         masked_pan: answer.maskedPan,
         paid_at: target === 'paid' ? now : null,
         at: now,
+        error: target === 'declined' ? declineMessage(payment, answer, now) : null,
       });
       return { credited, reversed };
     })

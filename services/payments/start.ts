@@ -1,11 +1,13 @@
-// Starting a card payment: one order per form token, the readings stored with it, and the
-// order registered at the bank, whose payment page the customer is sent to.
+// Starting a payment: one order per form token, the readings stored with it, and the order
+// registered at the bank; by card the customer is sent to the bank's page, by СБП to our page
+// with the order's dynamic QR code.
 import type { AccountRow, MeterRow } from '../../db/accounts/accounts.ts';
 import {
   getPaymentByFormToken,
   getPaymentById,
   insertCardPayment,
   markPaymentRegistered,
+  markPaymentRegisteredWithQr,
   markPaymentRegistrationFailed,
   setPaymentReadingSeq,
   type PaymentRow,
@@ -15,8 +17,8 @@ import { nowSeconds } from '../platform/clock.ts';
 import { randomDigits } from '../platform/tokens.ts';
 import { localDate } from '../billing/periods.ts';
 import type { CheckedReading } from '../billing/readings.ts';
-import { failureMessage } from './gateway.ts';
-import type { PaymentsContext, StartResult } from './payments.ts';
+import { failureMessage, type GatewayFailure } from './gateway.ts';
+import type { PaymentMethod, PaymentsContext, StartResult } from './payments.ts';
 
 type StartInput = {
   account: AccountRow;
@@ -27,6 +29,8 @@ type StartInput = {
   email: string;
   reading: { meter: MeterRow; checked: Extract<CheckedReading, { kind: 'valid' }> } | null;
   context: AuditContext;
+  /** 'card' when not given. */
+  method?: PaymentMethod;
 };
 
 /** Creates the order for a form (once per form token), stores the readings, registers at the bank. */
@@ -51,8 +55,12 @@ function resultPath(linkId: number, paymentId: number): string {
 
 /** Where a form already used goes again: the same bank page while it can be paid, else the result. */
 function again(payment: PaymentRow, linkId: number): StartResult {
-  if (payment.form_url && (payment.status === 'created' || payment.status === 'pending')) return { kind: 'redirect', location: payment.form_url };
-  return { kind: 'redirect', location: resultPath(linkId, payment.id) };
+  const base = { kind: 'redirect' as const, paymentId: payment.id };
+  if (payment.method === 'sbp' && payment.qr_id && payment.qr_payload) {
+    return { ...base, location: resultPath(linkId, payment.id), sbp: { qrId: payment.qr_id, payload: payment.qr_payload, expiresAt: payment.qr_expires_at ?? 0 } };
+  }
+  if (payment.form_url && (payment.status === 'created' || payment.status === 'pending')) return { ...base, location: payment.form_url };
+  return { ...base, location: resultPath(linkId, payment.id) };
 }
 
 function newOrderNumber({ clock, company }: PaymentsContext): string {
@@ -76,6 +84,7 @@ function createOrder(deps: PaymentsContext, input: StartInput): PaymentRow {
       period,
       consent_version: deps.limits.consentVersion,
       created_at: nowSeconds(clock),
+      method: input.method === 'sbp' && deps.sbp.enabled ? 'sbp' : 'card',
     });
     if (input.reading) {
       const seq = readings.submit(account, input.reading.meter, input.reading.checked, { userId: input.userId, source: 'customer' }, context);
@@ -96,20 +105,41 @@ async function register(deps: PaymentsContext, payment: PaymentRow, account: Acc
     description: `Оплата электроэнергии, лицевой счёт ${account.number}`,
     email: payment.email ?? '',
     callbackUrl: `${baseUrl}/payments/callback`,
+    ...(payment.method === 'sbp' ? { sessionTimeoutSeconds: deps.sbp.ttlSeconds } : {}),
   });
   const now = nowSeconds(clock);
+  if (answer.ok && payment.method === 'sbp') return withQrCode(deps, payment, answer.orderId, linkId, returnUrl, context);
   if (!answer.ok) {
-    const message = failureMessage(answer);
-    markPaymentRegistrationFailed(db, payment.id, message, now);
-    audit.record(context, {
-      event: 'payment.register_failed',
-      userId: payment.user_id,
-      accountId: payment.account_id,
-      detail: { payment: payment.id, kind: answer.kind, code: answer.code ?? null, message: answer.message },
-    });
-    return { kind: 'failed', message, paymentId: payment.id };
+    return registrationFailed(deps, payment, answer, context);
   }
   markPaymentRegistered(db, payment.id, answer.orderId, answer.formUrl, now);
   audit.record(context, { event: 'payment.registered', userId: payment.user_id, accountId: payment.account_id, detail: { payment: payment.id, orderId: answer.orderId } });
-  return { kind: 'redirect', location: answer.formUrl };
+  return { kind: 'redirect', location: answer.formUrl, paymentId: payment.id };
+}
+
+/** The order can never be paid: it ends declined with a Russian sentence, the bank's own words audited. */
+function registrationFailed(deps: PaymentsContext, payment: PaymentRow, answer: GatewayFailure, context: AuditContext, orderId?: string): StartResult {
+  const { db, clock, audit } = deps;
+  const message = failureMessage(answer);
+  markPaymentRegistrationFailed(db, payment.id, message, nowSeconds(clock));
+  audit.record(context, {
+    event: 'payment.register_failed',
+    userId: payment.user_id,
+    accountId: payment.account_id,
+    detail: { payment: payment.id, kind: answer.kind, code: answer.code ?? null, message: answer.message, orderId: orderId ?? null },
+  });
+  return { kind: 'failed', message, paymentId: payment.id };
+}
+
+/** СБП: the order's dynamic code from the bank; without it the order cannot be paid and ends here. */
+async function withQrCode(deps: PaymentsContext, payment: PaymentRow, orderId: string, linkId: number, returnUrl: string, context: AuditContext): Promise<StartResult> {
+  const { db, clock, audit } = deps;
+  const qr = await deps.gateway.sbpQr(orderId, { redirectUrl: returnUrl, purpose: `Оплата электроэнергии, заказ ${payment.order_number}` });
+  if (!qr.ok) return registrationFailed(deps, payment, qr, context, orderId);
+  const now = nowSeconds(clock);
+  const code = { qrId: qr.qrId, payload: qr.payload, expiresAt: now + deps.sbp.ttlSeconds };
+  // form_url of an СБП order: only the sandbox bank's tester page, never a real bank's.
+  markPaymentRegisteredWithQr(db, payment.id, orderId, { ...code, testerUrl: qr.testerUrl }, now);
+  audit.record(context, { event: 'payment.registered', userId: payment.user_id, accountId: payment.account_id, detail: { payment: payment.id, orderId, qrId: qr.qrId } });
+  return { kind: 'redirect', location: resultPath(linkId, payment.id), paymentId: payment.id, sbp: code };
 }

@@ -93,6 +93,8 @@ export type Config = {
     /** Settle orders still pending after this many minutes; how often the job runs. */
     reconcileAfterMinutes: number;
     reconcileIntervalSeconds: number;
+    /** Paying by СБП on the same order: offered at all, and how long its QR code (the order) stays payable. */
+    sbp: { enabled: boolean; ttlMinutes: number };
     /** The built-in sandbox bank: on when no real gateway is configured (outside production). */
     sandbox: { enabled: boolean; port: number; callbacks: boolean };
   };
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: intFrom(env, 'PAYMENT_GATEWAY_TIMEOUT_MS', 15_000),
       reconcileAfterMinutes: intFrom(env, 'PAYMENT_RECONCILE_AFTER_MINUTES', 15),
       reconcileIntervalSeconds: intFrom(env, 'PAYMENT_RECONCILE_INTERVAL_SECONDS', 300),
+      sbp: { enabled: flagFrom(env, 'PAYMENT_SBP', true), ttlMinutes: Math.min(1440, Math.max(1, intFrom(env, 'PAYMENT_SBP_TTL_MINUTES', 20))) },
       sandbox: {
         enabled: !env.PAYMENT_GATEWAY_URL && flagFrom(env, 'PAYMENT_SANDBOX', !isProduction),
         port: intFrom(env, 'SANDBOX_BANK_PORT', 0),
