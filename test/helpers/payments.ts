@@ -79,3 +79,29 @@ export async function payThroughBank(client: Client, home: string, options: PayO
   const result = await client.get(bankRedirect.location!);
   return { order, bankRedirect, result, paymentId, orderId: mdOrder };
 }
+
+export type SbpStarted = { order: Page; sbpPage: Page; paymentId: number; payload: string; testerUrl: string; qrId: string };
+
+/** «По СБП»: readings → amount → our page with the QR code; nothing paid yet. */
+export async function startSbp(client: Client, home: string, options: { readings?: Record<string, string>; amount?: string } = {}): Promise<SbpStarted> {
+  const order = await openOrderPage(client, home, options.readings);
+  const form = { ...orderForm(order), amount: options.amount ?? String(order.$('#amount').val()), email: String(order.$('#email').val()), consent: 'yes', method: 'sbp' };
+  const created = await client.post(`${home}pay/order`, form);
+  assert.is(created.status, 303, `the СБП order is registered (${created.status}: ${created.$('#error-summary, #payment-failure').text().trim()})`);
+  const paymentId = Number(/\/payments\/(\d+)$/.exec(created.location ?? '')?.[1] ?? 0);
+  assert.ok(paymentId > 0, `back to our own page, not the bank's (${created.location})`);
+  const sbpPage = await client.get(created.location!);
+  assert.is(sbpPage.status, 200);
+  const payload = String(sbpPage.$('#sbp-open').attr('href'));
+  const testerUrl = String(sbpPage.$('#sbp-tester').attr('href'));
+  return { order, sbpPage, paymentId, payload, testerUrl, qrId: new URL(testerUrl).searchParams.get('qrId')! };
+}
+
+/** The tester's answer in the sandbox bank's "banking app": pay, decline or expire. */
+export async function answerInBankApp(client: Client, started: SbpStarted, action: 'pay' | 'decline' | 'expire'): Promise<Page> {
+  const app = await client.get(started.testerUrl);
+  assert.is(app.status, 200, 'the sandbox «banking app» opens');
+  const done = await client.post(new URL(app.$('form').attr('action')!, started.testerUrl).href, { qrId: started.qrId, action });
+  assert.is(done.status, 303, 'the «banking app» took the answer');
+  return done;
+}

@@ -23,6 +23,8 @@ export type SandboxBehaviour = {
   wrongChecksum: boolean;
   /** Answer register.do with this error instead of registering. */
   registerError: { code: string; message: string } | null;
+  /** Answer sbp/c2b/qr/dynamic/get.do with this error instead of a code. */
+  qrError: { code: string; message: string } | null;
   /** Wait this long before answering the API (to test the client's timeout). */
   answerDelayMs: number;
   /** Report this much more than the order's amount in getOrderStatusExtended.do. */
@@ -35,6 +37,7 @@ export const defaultBehaviour: SandboxBehaviour = {
   duplicateCallbacks: 0,
   wrongChecksum: false,
   registerError: null,
+  qrError: null,
   answerDelayMs: 0,
   reportedAmountDelta: 0,
 };

@@ -31,6 +31,7 @@ export function dynamicQr(bank: SandboxContext, p: Record<string, string>, origi
   const order = p.mdOrder ? current(bank, p.mdOrder) : undefined;
   if (!order || order.merchant !== p.userName) return { errorCode: '6', errorMessage: 'Заказ не найден' };
   if (order.status !== bankStatus.registered) return { errorCode: '7', errorMessage: 'Неверное состояние заказа' };
+  if (bank.behaviour.qrError) return { errorCode: bank.behaviour.qrError.code, errorMessage: bank.behaviour.qrError.message };
   const qrId = newQrId();
   setSandboxOrderQr(bank.db, order.order_id, qrId, `https://qr.nspk.ru/${qrId}?type=02&bank=${sandboxBankMember}&sum=${order.amount}&cur=RUB`);
   const withQr = getSandboxOrder(bank.db, order.order_id)!;
