@@ -1,4 +1,4 @@
-// /api/v1 payments and bills: starting a card payment (with the readings), a closed month's PDF.
+// /api/v1 payments and bills: starting a payment by card or СБП (with the readings), a closed month's PDF.
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -9,16 +9,16 @@ import { checkReading } from './accounts.ts';
 import { ApiError } from './errors.ts';
 import { apiRouter, contextOf, type ApiEnv } from './guards.ts';
 import { errors, json, jsonBody } from './openapi.ts';
-import { linkParams, paymentBody } from './schemas.ts';
+import { linkParams, paymentBody, startedPayment } from './schemas.ts';
 
 const startPayment = createRoute({
   method: 'post',
   path: '/accounts/{link}/payments',
-  summary: 'Начать оплату картой: ответ — адрес платёжной страницы банка',
+  summary: 'Начать оплату: картой — ответ с адресом платёжной страницы банка; по СБП — с QR-кодом (payload)',
   tags: ['Оплата'],
   request: { params: linkParams, body: jsonBody(paymentBody) },
   responses: {
-    201: json('Заказ зарегистрирован в банке', z.object({ formUrl: z.string(), requestId: z.string() })),
+    201: json('Заказ зарегистрирован в банке', startedPayment),
     ...errors(400, 401, 404, 413, 415, 422, [409, 'Нужно подтверждение показаний (confirmed=true)'], [502, 'Банк не ответил: попробуйте позже']),
   },
 });
@@ -63,10 +63,14 @@ async function start(services: Services, c: Context<ApiEnv>, body: Body) {
   const amountKopecks = amountOf(services, quote.suggestedKopecks, body);
   const requestId = body.requestId ?? randomToken();
   const user = c.get('user');
-  const result = await services.payments.start({ account: subject.account, linkId: link.id, userId: user.id, formToken: requestId, amountKopecks, email: body.email ?? user.email, reading, context: contextOf(c) });
+  const method = body.method === 'sbp' && services.payments.sbpEnabled ? 'sbp' : 'card';
+  const input = { account: subject.account, linkId: link.id, userId: user.id, formToken: requestId, amountKopecks, email: body.email ?? user.email, reading, method, context: contextOf(c) } as const;
+  const result = await services.payments.start(input);
   if (result.kind === 'stale') throw new ApiError(409, 'stale_request', 'Этот requestId уже использован для другого лицевого счёта.');
   if (result.kind === 'failed') throw new ApiError(502, 'payment_failed', result.message);
-  return { formUrl: result.location, requestId };
+  if (!result.sbp) return { method: 'card' as const, formUrl: result.location, requestId, paymentId: result.paymentId };
+  const sbp = { qrId: result.sbp.qrId, payload: result.sbp.payload, expiresAt: new Date(result.sbp.expiresAt * 1000).toISOString() };
+  return { method: 'sbp' as const, requestId, paymentId: result.paymentId, sbp };
 }
 
 async function pdfOf(services: Services, accountId: number, period: string) {

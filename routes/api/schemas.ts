@@ -69,7 +69,22 @@ export const paymentBody = z.strictObject({
   email: z.string().trim().max(254).pipe(z.email('Введите адрес электронной почты в виде name@example.ru')).optional().describe('Куда прислать чек; по умолчанию — адрес из настроек'),
   consent: z.literal(true, { error: 'Без согласия на обработку персональных данных оплата невозможна' }),
   requestId: z.string().regex(/^[a-z2-7]{32}$/).optional().describe('Ключ идемпотентности: тот же requestId — тот же заказ'),
+  method: z.enum(['card', 'sbp'], { error: 'Способ оплаты — card или sbp' }).default('card').describe('card — на странице банка (formUrl); sbp — по QR-коду СБП (sbp.payload)'),
 });
+
+export const startedPayment = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('card'), formUrl: z.string().describe('Платёжная страница банка'), requestId: z.string(), paymentId: z.number().int() }),
+  z.object({
+    method: z.literal('sbp'),
+    requestId: z.string(),
+    paymentId: z.number().int(),
+    sbp: z.object({
+      qrId: z.string().describe('Идентификатор QR-кода в СБП'),
+      payload: z.string().describe('Ссылка https://qr.nspk.ru/…: её кодирует QR-код; на телефоне она открывает приложение банка'),
+      expiresAt: z.string().describe('До какого времени код можно оплатить (ISO 8601)'),
+    }),
+  }),
+]);
 
 export const supportRequestSchema = z.object({
   id: z.number().int(),

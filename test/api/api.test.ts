@@ -177,6 +177,28 @@ api('payments: readings first, then the bank form URL', async (world) => {
   assert.is(again.data.formUrl, started.data.formUrl, 'the same requestId is the same order');
   const orders = (world.app.db.prepare('SELECT count(*) AS n FROM payments WHERE form_token = ?').get(started.data.requestId) as { n: number }).n;
   assert.is(orders, 1);
+  assert.is(started.data.method, 'card');
+});
+
+api('payments by СБП: the QR payload and id of the order, the same for the same requestId', async (world) => {
+  const path = `/accounts/${world.linkId}/payments`;
+  const bad = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, method: 'cash' } });
+  assert.is(bad.status, 422);
+  assert.ok(bad.data.error.fields.method);
+  const started = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, method: 'sbp' } });
+  assert.is(started.status, 201, JSON.stringify(started.data));
+  assert.is(started.data.method, 'sbp');
+  assert.is(started.data.formUrl, undefined, 'no card page');
+  assert.match(started.data.sbp.payload, /^https:\/\/qr\.nspk\.ru\/AD[0-9A-F]{30}\?type=02&bank=\d{12}&sum=\d+&cur=RUB$/);
+  const row = world.app.db.prepare('SELECT method, qr_id, qr_payload, gateway_order_id FROM payments WHERE id = ?').get(started.data.paymentId) as { method: string; qr_id: string; qr_payload: string; gateway_order_id: string };
+  assert.equal([row.method, row.qr_id, row.qr_payload], ['sbp', started.data.sbp.qrId, started.data.sbp.payload]);
+  assert.is(world.app.bank.order(row.gateway_order_id)!.qr_id, started.data.sbp.qrId, 'the code the bank gave');
+  assert.is(Date.parse(started.data.sbp.expiresAt), Math.floor(world.app.clock.now() / 1000) * 1000 + 20 * 60_000, 'valid for PAYMENT_SBP_TTL_MINUTES (20)');
+  const again = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, method: 'sbp', requestId: started.data.requestId } });
+  assert.equal(again.data.sbp, started.data.sbp, 'the same requestId is the same code');
+  const doc = JSON.stringify(await (await fetch(`${world.app.baseUrl}/api/v1/openapi.json`)).json());
+  assert.ok(doc.includes('"enum":["card","sbp"]'), 'the OpenAPI document names the methods');
+  assert.ok(doc.includes('qr.nspk.ru'), 'and describes the СБП answer');
 });
 
 api('bills: the PDF of a closed month; an open month is a 404', async (world) => {
