@@ -9,7 +9,8 @@ import { insertAccountLink } from '../../db/auth/users.ts';
 import { launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser, setBalance } from '../helpers/fixtures.ts';
 import { createClient, type Client } from '../helpers/http.ts';
-import { openOrderPage, orderForm, payThroughBank, startPaymentsApp, type PaymentsTestApp } from '../helpers/payments.ts';
+import { answerInBankApp, openOrderPage, orderForm, payThroughBank, startPaymentsApp, startSbp, type PaymentsTestApp } from '../helpers/payments.ts';
+import { decodeQr } from '../helpers/pdf.ts';
 
 const narrow = 320;
 type World = { app: PaymentsTestApp; browser: TestBrowser; client: Client; home: string; noMeterHome: string; resultUrl: string };
@@ -101,6 +102,16 @@ const cases: { name: string; run: (world: World) => Promise<BrowserPage> }[] = [
   { name: 'pay-no-meter', run: (w) => open(w, `${w.noMeterHome}pay`) },
   { name: 'payment-result', run: (w) => open(w, w.resultUrl) },
   { name: 'payments-list', run: (w) => open(w, `${w.home}payments`) },
+  { name: 'pay-sbp', run: async (w) => open(w, `${w.home}payments/${(await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).paymentId}`) },
+  {
+    name: 'pay-sbp-expired',
+    run: async (w) => {
+      const started = await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' });
+      await answerInBankApp(w.client, started, 'expire');
+      return open(w, `${w.home}payments/${started.paymentId}`);
+    },
+  },
+  { name: 'sandbox-bank-sbp', run: async (w) => open(w, (await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).testerUrl, { guest: true }) },
   { name: 'payment-security', run: (w) => open(w, '/payment-security', { guest: true }) },
   { name: 'refunds', run: (w) => open(w, '/refunds', { guest: true }) },
   { name: 'delivery', run: (w) => open(w, '/delivery', { guest: true }) },
@@ -147,6 +158,29 @@ test('a real browser with JS off pays: form → 303 to the bank (CSP allows it) 
     const back = await submit(tab, 'form', { pan: '4111 1111 1111 1111' }, '#pay');
     assert.is(back, 200);
     assert.ok(tab.url().startsWith(world.app.baseUrl), tab.url());
+    assert.is(await tab.$eval('#payment-status', (el) => el.textContent), 'оплачен');
+  } finally {
+    await world.browser.closePage(tab);
+  }
+});
+
+test('by СБП with JS off: the QR on the screen decodes to the bank’s payload; the app pays; «Проверить оплату»', async (world) => {
+  const tab = await open(world, `${world.home}pay`);
+  try {
+    await submit(tab, 'form[action$="/pay"]', { zone1: '1100', zone2: '550' });
+    assert.is(await submit(tab, 'form[action$="/pay/order"]', { amount: '100', consent: 'yes' }, '#pay-sbp'), 200);
+    assert.ok(tab.url().startsWith(`${world.app.baseUrl}${world.home}payments/`), `on our own page: ${tab.url()}`);
+    const paymentId = Number(/payments\/(\d+)/.exec(tab.url())![1]);
+    const stored = world.app.db.prepare('SELECT qr_payload, gateway_order_id FROM payments WHERE id = ?').get(paymentId) as { qr_payload: string; gateway_order_id: string };
+    assert.is(stored.qr_payload, world.app.bank.order(stored.gateway_order_id)!.qr_payload, 'the payload is the bank’s');
+    const size = await tab.$eval('#sbp-qr', (el) => el.getBoundingClientRect().width);
+    assert.ok(size >= 250, `big enough to scan from a screen: ${size} px at 320 px`);
+    const png = Buffer.from(await (await tab.$('#sbp-qr'))!.screenshot({ type: 'png' }));
+    assert.is(decodeQr(png), stored.qr_payload, 'the code on the screen carries the payload');
+    assert.is(await tab.$eval('#sbp-open', (el) => el.getAttribute('href')), stored.qr_payload, 'the phone’s link opens the same payload');
+    await tab.goto(await tab.$eval('#sbp-tester', (el) => (el as HTMLAnchorElement).href), { waitUntil: 'load' });
+    await submit(tab, 'form', {}, '#sbp-pay');
+    await tab.goto(`${world.app.baseUrl}${world.home}payments/${paymentId}`, { waitUntil: 'load' });
     assert.is(await tab.$eval('#payment-status', (el) => el.textContent), 'оплачен');
   } finally {
     await world.browser.closePage(tab);
