@@ -1,4 +1,4 @@
-// SQL of card payments: the order rows, their status, and the ledger lines that credit them.
+// SQL of payments by card or СБП: the order rows, their status, and the ledger lines that credit them.
 import type { Db } from '../connection.ts';
 import { prepared } from '../prepared.ts';
 
