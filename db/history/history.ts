@@ -17,7 +17,7 @@ export const historyQueries = {
   readings: `SELECT period, seq, zone, value, submitted_at, source, status, reason, early, rollover
                FROM readings WHERE account_id = ? AND period BETWEEN ? AND ?
               ORDER BY period DESC, seq DESC, zone`,
-  payments: `SELECT id, order_number, amount_kopecks, channel, status, masked_pan, created_at, paid_at
+  payments: `SELECT id, order_number, amount_kopecks, CASE WHEN method = 'sbp' THEN 'sbp' ELSE channel END AS channel, status, masked_pan, created_at, paid_at
                FROM payments WHERE account_id = ? AND created_at >= ? AND created_at < ?
               ORDER BY created_at DESC, id DESC`,
   charges: `SELECT period, basis, kwh, amount_kopecks, source, due_on
@@ -42,7 +42,8 @@ export type HistoryPayment = {
   id: number;
   order_number: string;
   amount_kopecks: number;
-  channel: 'card' | 'bank' | 'post' | 'office';
+  /** How it was paid: 'sbp' for an acquirer's order paid by СБП, else the payment's channel. */
+  channel: 'card' | 'sbp' | 'bank' | 'post' | 'office';
   status: 'created' | 'pending' | 'paid' | 'declined' | 'reversed' | 'refunded';
   masked_pan: string | null;
   created_at: number;

@@ -9,5 +9,5 @@ export const paymentStatusLabels = {
   reversed: 'отменён',
   refunded: 'возвращён',
 } as const;
-export const paymentChannelLabels = { card: 'банковская карта', bank: 'через банк', post: 'почта', office: 'касса' } as const;
+export const paymentChannelLabels = { card: 'банковская карта', sbp: 'СБП', bank: 'через банк', post: 'почта', office: 'касса' } as const;
 export const chargeBasisLabels = { readings: 'по показаниям', average: 'по среднему', norm: 'по нормативу' } as const;

@@ -69,6 +69,9 @@ test('pays by СБП end to end: the QR page, the banking app, the callback, the
   const letter = await app.smtp!.waitFor(email);
   assert.ok(letter.subject?.includes('Оплата принята'));
   assert.ok(letter.text?.includes(result.$('#payment-order').text()));
+  const period = new Date(app.clock.now()).toISOString().slice(0, 7);
+  const history = await client.get(`${home}history/payments/${period}`);
+  assert.is(history.$(`[data-col="channel"]`).first().text().trim(), 'СБП', 'История names the way it was paid');
 });
 
 test('without JS: «Проверить оплату» asks the bank (no callback came) and shows the status', async ({ app }) => {
