@@ -46,3 +46,24 @@ export async function childServerEnv(databasePath: string, extra: Record<string,
   const env = { PATH: process.env.PATH, NODE_ENV: 'test', PORT: String(port), BASE_URL: baseUrl, DATABASE_PATH: databasePath, DEMO_DATA: '0', ...extra };
   return { env, baseUrl };
 }
+
+/** The pids of a cluster's workers, from the primary's "worker started" log lines (LOG_LEVEL=info). */
+export function startedWorkers(output: string[]): number[] {
+  return output
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('"worker started"'))
+    .map((line) => (JSON.parse(line) as { worker: number }).worker);
+}
+
+/** Which of these processes still run. */
+export function stillRunning(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { openDatabase, type Db } from '../../db/connection.ts';
 import { insertOutboxMessage } from '../../db/platform/outbox.ts';
 import { seedAccount, seedUser, type SeededAccount } from '../helpers/fixtures.ts';
-import { childServerEnv, killServerProcess, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { childServerEnv, killServerProcess, startedWorkers, startServerProcess, stillRunning, type ServerProcess } from '../helpers/server-process.ts';
 
 type Smtp = { url: string; delivered: string[]; holdNext: boolean; held: Promise<void>; close(): Promise<void> };
 type World = { dir: string; db: Db; account: SeededAccount; smtp: Smtp; server: ServerProcess | null; baseUrl: string };
@@ -76,7 +76,7 @@ function logLines(world: World): Record<string, unknown>[] {
 
 const pidOf = (world: World, requestId: string) => logLines(world).find((line) => line.reqId === requestId)?.pid as number | undefined;
 const holderPid = (world: World) => Number((world.db.prepare("SELECT holder FROM leases WHERE name = 'background-jobs'").get() as { holder: string } | undefined)?.holder.split(':').pop());
-const workerPids = (world: World) => logLines(world).filter((line) => line.msg === 'worker started').map((line) => line.worker as number);
+const workerPids = (world: World) => startedWorkers(world.server!.output);
 
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -158,14 +158,7 @@ test('SIGTERM stops every worker, then the primary, with exit code 0', async (wo
   world.server!.child.kill('SIGTERM');
   const exit = await world.server!.exited;
   assert.equal(exit, { code: 0, signal: null });
-  const alive = workers.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const alive = stillRunning(workers);
   assert.equal(alive, [], 'no worker left');
   assert.is((world.db.prepare("SELECT count(*) AS n FROM leases").get() as { n: number }).n, 0, 'the lease is freed');
 });

@@ -13,7 +13,7 @@ import { openDatabase } from '../../db/connection.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser, type SeededAccount } from '../helpers/fixtures.ts';
 import { createClient, type Client } from '../helpers/http.ts';
 import { orderForm, openOrderPage } from '../helpers/payments.ts';
-import { childServerEnv, killServerProcess, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { childServerEnv, killServerProcess, startedWorkers, startServerProcess, stillRunning, type ServerProcess } from '../helpers/server-process.ts';
 
 /** A stand-in acquirer whose register.do answers only when the test releases it. */
 type SlowBank = { server: Server; url: string; registered: Promise<void>; release(): void };
@@ -150,16 +150,9 @@ test('WORKERS=2: SIGTERM to the primary while a worker waits on the bank: the an
   assert.match(response.headers.get('location') ?? '', /mdOrder=slow-order-2/);
   const { code } = await world.server.exited;
   assert.is(code, 0, world.server.output.join(''));
-  const workers = world.server.output.join('').split('\n').filter((line) => line.includes('"worker started"')).map((line) => JSON.parse(line).worker as number);
+  const workers = startedWorkers(world.server.output);
   assert.is(workers.length, 2);
-  const alive = workers.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const alive = stillRunning(workers);
   assert.equal(alive, [], 'no worker outlives the primary');
   world.server = null;
 });
