@@ -7,16 +7,17 @@ export type NoticeKind = 'reading-opened' | 'reading-closing' | 'debt';
 /** What the one-click unsubscribe can switch off. */
 export type NoticeList = 'readings' | 'debt';
 
-export type ReminderRecipient = {
+/** Who a notice goes to: the account, its registered user (for the unsubscribe link) and their primary link. */
+export type NoticeRecipient = {
   account_id: number;
   number: string;
   user_id: number;
   user_created_at: number;
   email: string;
   link_id: number;
-  meter_id: number;
-  zones: 1 | 2 | 3;
 };
+
+export type ReminderRecipient = NoticeRecipient & { meter_id: number; zones: 1 | 2 | 3 };
 
 /**
  * Accounts with a meter whose registered user (activated, with an address) wants reading
@@ -67,13 +68,7 @@ export function updateDebtNotices(db: Db, userId: number, on: boolean): boolean 
   return prepared(db, 'UPDATE users SET debt_notices = ? WHERE id = ?').run(on ? 1 : 0, userId).changes === 1;
 }
 
-export type DebtCandidate = {
-  account_id: number;
-  number: string;
-  user_id: number;
-  user_created_at: number;
-  email: string;
-  link_id: number;
+export type DebtCandidate = NoticeRecipient & {
   balance_kopecks: number;
   /** The charges not yet due (due on or after the day asked about): the balance beyond them is overdue. */
   not_due_kopecks: number;

@@ -23,16 +23,7 @@ const outboxColumns = 'id, kind, to_address, subject, text_body, html_body, head
 
 export function insertOutboxMessage(
   db: Db,
-  message: {
-    kind: string;
-    to_address: string;
-    subject: string;
-    text_body: string;
-    html_body: string | null;
-    headers: string | null;
-    dedupe_key: string | null;
-    created_at: number;
-  },
+  message: Omit<OutboxRow, 'id' | 'attempts' | 'next_attempt_at' | 'last_error' | 'sent_at'> & { dedupe_key: string | null },
 ): number | null {
   const result = prepared(
     db,

@@ -1,12 +1,11 @@
 // Debt notices: after the monthly close of a period, a letter to each customer with bills by
 // e-mail who owes more than the charges not yet due, with that overdue amount and a link to pay;
 // once per account and period, however often it runs.
-import { insertNoticeMailing, listDebtCandidates, type DebtCandidate } from '../../db/notices/notices.ts';
+import { listDebtCandidates, type DebtCandidate } from '../../db/notices/notices.ts';
 import { isoDay, isPeriod, localDate } from '../billing/periods.ts';
-import { nowSeconds } from '../platform/clock.ts';
 import type { RenderedLetter } from '../platform/letters.ts';
 import type { NoticesContext } from './notices.ts';
-import { unsubscribeHeaders, unsubscribeLink } from './unsubscribe.ts';
+import { linkFor, queueNotices } from './queue.ts';
 
 export type DebtReport = { period: string; queued: number; alreadyQueued: number };
 
@@ -24,14 +23,19 @@ export async function sendDebtNotices(deps: NoticesContext, period: string, opti
     if (candidates.length === 0) break;
     after = candidates[candidates.length - 1].account_id;
     const overdue = candidates.filter((c) => c.balance_kopecks > c.not_due_kopecks);
-    const letters = await Promise.all(overdue.map((recipient) => debtLetter(deps, recipient, period)));
-    enqueueDebtNotices(deps, period, overdue, letters, report);
+    const items = await Promise.all(
+      overdue.map(async (recipient) => {
+        const unsubscribe = linkFor(deps, recipient, 'debt');
+        return { recipient, unsubscribe, letter: await debtLetter(deps, recipient, period, unsubscribe) };
+      }),
+    );
+    queueNotices(deps, { period, kind: 'debt' }, items, report);
     options.log?.(`${period} долг: ${report.queued} в очереди писем, до счёта №${candidates[candidates.length - 1].number}`);
   }
   return report;
 }
 
-function debtLetter(deps: NoticesContext, recipient: DebtCandidate, period: string): Promise<RenderedLetter> {
+function debtLetter(deps: NoticesContext, recipient: DebtCandidate, period: string, unsubscribe: string): Promise<RenderedLetter> {
   const { baseUrl, format, letters } = deps;
   return letters.debtNotice({
     accountNumber: recipient.number,
@@ -39,19 +43,6 @@ function debtLetter(deps: NoticesContext, recipient: DebtCandidate, period: stri
     overdue: format.money(recipient.balance_kopecks - recipient.not_due_kopecks),
     balance: format.money(recipient.balance_kopecks),
     payLink: `${baseUrl}/a/${recipient.link_id}/pay`,
-    unsubscribeLink: unsubscribeLink(deps, { id: recipient.user_id, created_at: recipient.user_created_at }, 'debt'),
+    unsubscribeLink: unsubscribe,
   });
-}
-
-function enqueueDebtNotices(deps: NoticesContext, period: string, recipients: DebtCandidate[], letters: RenderedLetter[], report: DebtReport): void {
-  const { db, mail, clock } = deps;
-  db.transaction(() => {
-    recipients.forEach((recipient, i) => {
-      const link = unsubscribeLink(deps, { id: recipient.user_id, created_at: recipient.user_created_at }, 'debt');
-      const outboxId = mail.enqueue({ kind: 'debt', to: recipient.email, ...letters[i], headers: unsubscribeHeaders(link), dedupeKey: `notice:debt:${recipient.number}:${period}` });
-      if (outboxId === null) report.alreadyQueued++;
-      else report.queued++;
-      insertNoticeMailing(db, { account_id: recipient.account_id, period, kind: 'debt', outbox_id: outboxId, to_address: recipient.email, created_at: nowSeconds(clock) });
-    });
-  })();
 }

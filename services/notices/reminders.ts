@@ -1,13 +1,12 @@
 // Reading reminders: when the reading window opens, a letter to each account with a meter and no
 // reading for the period yet; a second one two days before the window closes if still none came.
 import { lastAcceptedReadings } from '../../db/billing/readings.ts';
-import { insertNoticeMailing, listReminderRecipients, type ReminderRecipient } from '../../db/notices/notices.ts';
+import { listReminderRecipients, type ReminderRecipient } from '../../db/notices/notices.ts';
 import { isPeriod, localDate, periodOf, type LocalDate, type ReadingWindow } from '../billing/periods.ts';
 import { zoneNames } from '../billing/tariffs.ts';
-import { nowSeconds } from '../platform/clock.ts';
 import type { RenderedLetter } from '../platform/letters.ts';
 import type { NoticesContext } from './notices.ts';
-import { unsubscribeHeaders, unsubscribeLink } from './unsubscribe.ts';
+import { linkFor, queueNotices } from './queue.ts';
 
 export type ReminderKind = 'reading-opened' | 'reading-closing';
 
@@ -45,14 +44,19 @@ export async function sendReadingReminders(
     const recipients = listReminderRecipients(deps.db, due.period, due.kind, after, options.chunk ?? 100);
     if (recipients.length === 0) break;
     after = recipients[recipients.length - 1].account_id;
-    const letters = await Promise.all(recipients.map((recipient) => reminderLetter(deps, recipient, due)));
-    enqueueReminders(deps, due, recipients, letters, report);
+    const items = await Promise.all(
+      recipients.map(async (recipient) => {
+        const unsubscribe = linkFor(deps, recipient, 'readings');
+        return { recipient, unsubscribe, letter: await reminderLetter(deps, recipient, due, unsubscribe) };
+      }),
+    );
+    queueNotices(deps, due, items, report);
     options.log?.(`${due.period} ${due.kind}: ${report.queued} в очереди писем, до счёта №${recipients[recipients.length - 1].number}`);
   }
   return report;
 }
 
-function reminderLetter(deps: NoticesContext, recipient: ReminderRecipient, due: { period: string; kind: ReminderKind }): Promise<RenderedLetter> {
+function reminderLetter(deps: NoticesContext, recipient: ReminderRecipient, due: { period: string; kind: ReminderKind }, unsubscribe: string): Promise<RenderedLetter> {
   const { db, company, baseUrl, format, letters } = deps;
   const names = zoneNames[recipient.zones];
   const readings = lastAcceptedReadings(db, recipient.account_id, recipient.meter_id, due.period).map((reading) => ({
@@ -68,31 +72,6 @@ function reminderLetter(deps: NoticesContext, recipient: ReminderRecipient, due:
     lastDay: format.isoDate(lastDay),
     readings,
     readingsLink: `${baseUrl}/a/${recipient.link_id}/readings`,
-    unsubscribeLink: unsubscribeLink(deps, { id: recipient.user_id, created_at: recipient.user_created_at }, 'readings'),
+    unsubscribeLink: unsubscribe,
   });
-}
-
-function enqueueReminders(
-  deps: NoticesContext,
-  due: { period: string; kind: ReminderKind },
-  recipients: ReminderRecipient[],
-  letters: RenderedLetter[],
-  report: ReminderReport,
-): void {
-  const { db, mail, clock } = deps;
-  db.transaction(() => {
-    recipients.forEach((recipient, i) => {
-      const link = unsubscribeLink(deps, { id: recipient.user_id, created_at: recipient.user_created_at }, 'readings');
-      const outboxId = mail.enqueue({
-        kind: due.kind,
-        to: recipient.email,
-        ...letters[i],
-        headers: unsubscribeHeaders(link),
-        dedupeKey: `notice:${due.kind}:${recipient.number}:${due.period}`,
-      });
-      if (outboxId === null) report.alreadyQueued++;
-      else report.queued++;
-      insertNoticeMailing(db, { account_id: recipient.account_id, period: due.period, kind: due.kind, outbox_id: outboxId, to_address: recipient.email, created_at: nowSeconds(clock) });
-    });
-  })();
 }

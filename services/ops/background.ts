@@ -17,13 +17,13 @@ type BackgroundContext = BackgroundDeps & {
   state: { timer: NodeJS.Timeout | null; running: boolean; turn: Promise<void> };
 };
 
-export const backgroundLease = 'background-jobs';
+const backgroundLease = 'background-jobs';
 
 export type Background = ReturnType<typeof createBackground>;
 
 export function createBackground(deps: BackgroundDeps) {
   const context: BackgroundContext = { ...deps, holder: `${hostname()}:${process.pid}`, state: { timer: null, running: false, turn: Promise.resolve() } };
-  return { ...bind(context, { start, stop, holds }), holder: context.holder };
+  return bind(context, { start, stop });
 }
 
 /** Asks for the lease now and then every third of its term. */
@@ -33,10 +33,6 @@ function start(context: BackgroundContext): void {
   void ask(context);
   state.timer = setInterval(() => void ask(context), (context.leaseSeconds * 1000) / 3);
   state.timer.unref();
-}
-
-function holds({ state }: BackgroundContext): boolean {
-  return state.running;
 }
 
 /** One ask at a time: starting or stopping the jobs finishes before the next ask decides. */
