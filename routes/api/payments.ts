@@ -63,7 +63,8 @@ async function start(services: Services, c: Context<ApiEnv>, body: Body) {
   const amountKopecks = amountOf(services, quote.suggestedKopecks, body);
   const requestId = body.requestId ?? randomToken();
   const user = c.get('user');
-  const method = body.method === 'sbp' && services.payments.sbpEnabled ? 'sbp' : 'card';
+  // СБП turned off (PAYMENT_SBP=0): the service makes it a card order.
+  const method = body.method ?? 'card';
   const input = { account: subject.account, linkId: link.id, userId: user.id, formToken: requestId, amountKopecks, email: body.email ?? user.email, reading, method, context: contextOf(c) } as const;
   const result = await services.payments.start(input);
   if (result.kind === 'stale') throw new ApiError(409, 'stale_request', 'Этот requestId уже использован для другого лицевого счёта.');

@@ -165,10 +165,15 @@ export function paymentRoutes(services: Services): Router {
     res.render('pages/payments/list', { title: 'Платежи', section: 'home', list: payments.list(link.account_id), labels: payments.statusLabels });
   });
 
-  /** The account's payment named in the URL, asked about at the bank while unsettled; undefined when not its. */
-  async function currentPayment(req: Request, res: Response) {
+  /** The account's payment named in the URL; undefined when it is not this account's. */
+  function paymentOf(req: Request, res: Response) {
     const id = /^[1-9]\d{0,15}$/.test(String(req.params.payment)) ? Number(req.params.payment) : 0;
-    let payment = payments.of(res.locals.link!.account_id, id);
+    return payments.of(res.locals.link!.account_id, id);
+  }
+
+  /** The account's payment named in the URL, asked about at the bank while unsettled; undefined when not its. */
+  async function currentPayment(req: Request, res: Response, options: { image: boolean }) {
+    let payment = paymentOf(req, res);
     if (!payment) return undefined;
     let message: string | null = null;
     // Back from the bank, or waiting on the СБП page: ask the bank now rather than wait for its callback.
@@ -178,14 +183,15 @@ export function paymentRoutes(services: Services): Router {
       if (settled.kind === 'unavailable') message = settled.message;
       if (settled.kind === 'mismatch') message = 'Банк сообщил сумму, которая не совпадает с заказом. Платёж проверит специалист; деньги не потеряются.';
     }
-    return { payment, message, sbp: await payments.sbpView(payment) };
+    return { payment, message, sbp: await payments.sbpView(payment, options) };
   }
 
   account.get('/payments/:payment', async (req, res) => {
-    const found = await currentPayment(req, res);
+    const polled = req.get('HX-Request') === 'true' && req.get('HX-Target') === sbpTarget;
+    // A poll answers the waiting box only: the QR picture is drawn for the whole page.
+    const found = await currentPayment(req, res, { image: !polled });
     if (!found) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     const { payment, message, sbp } = found;
-    const polled = req.get('HX-Request') === 'true' && req.get('HX-Target') === sbpTarget;
     // Paid (or ended) while the СБП page polled: htmx loads the whole result page.
     if (polled && !sbp?.waiting) return res.set('HX-Redirect', req.originalUrl).status(204).end();
     const polls = /^\d{1,4}$/.test(String(req.query.poll ?? '')) ? Number(req.query.poll) : 0;
@@ -194,11 +200,11 @@ export function paymentRoutes(services: Services): Router {
     res.render(sbp ? 'pages/payments/sbp' : 'pages/payments/result', locals);
   });
 
-  /** «Проверить оплату» without JS: the bank is asked on the way back to the page. */
-  account.post('/payments/:payment/check', async (req, res) => {
-    const found = await currentPayment(req, res);
-    if (!found) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
-    res.redirect(303, `/a/${res.locals.link!.id}/payments/${found.payment.id}`);
+  /** «Проверить оплату» without JS: the page it leads back to asks the bank (once). */
+  account.post('/payments/:payment/check', (req, res) => {
+    const payment = paymentOf(req, res);
+    if (!payment) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
+    res.redirect(303, `/a/${res.locals.link!.id}/payments/${payment.id}`);
   });
 
   return account;

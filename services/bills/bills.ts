@@ -14,8 +14,6 @@ import { mailPeriod } from './mailing.ts';
 import type { PdfRenderer } from './pdf.ts';
 import { statement } from './statement.ts';
 
-export { basisNames } from './statement.ts';
-
 export type BillReading = { zone: number; name: string; previous: number | null; previousPeriod: string | null; current: number | null; difference: number | null };
 export type BillLine = { zone: number; zoneName: string; band: string | null; kwh: number; kopecksPerKwh: number | null; amountKopecks: number };
 export type BillEntry = { at: number; note: string; amountKopecks: number };

@@ -37,7 +37,8 @@ export async function mailPeriod(deps: BillsContext, period: string, options: { 
 }
 
 async function renderFor(deps: BillsContext, recipient: Recipient, period: string): Promise<Rendered> {
-  const bill = await statement(deps, recipient.account_id, period);
+  // No QR picture: the letter does not show one, and pdfOf draws it only if it has to render.
+  const bill = await statement(deps, recipient.account_id, period, { qrImage: false });
   if (!bill) return null;
   const download = await pdfOf(deps, bill);
   return download.kind === 'pdf' ? { recipient, bill, pdf: download.pdf, letter: await letterFor(deps, bill) } : null;

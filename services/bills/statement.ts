@@ -19,7 +19,7 @@ import { bandsOf, categoryNames, consumptionBetween, zoneNames } from '../billin
 import type { Bill, BillEntry, BillLine, BillReading, BillsContext } from './bills.ts';
 import { paymentQrDataUri, paymentQrPayload } from './payment-qr.ts';
 
-export const basisNames: Record<ChargeRow['basis'], string> = {
+const basisNames: Record<ChargeRow['basis'], string> = {
   readings: 'по показаниям прибора учёта',
   average: 'по среднемесячному объёму (показания не переданы)',
   norm: 'по нормативу потребления',

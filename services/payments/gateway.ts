@@ -4,9 +4,9 @@
 // after register.do, POST sbp/c2b/qr/dynamic/get.do with mdOrder (the orderId) and optional
 // qrHeight, qrWidth, qrFormat (image), redirectUrl, paymentPurpose answers errorCode, qrId,
 // payload (the https://qr.nspk.ru/… link), qrStatus and renderedQr (a base64 picture, unused:
-// we draw the SVG ourselves). sbp/c2b/qr/status.do with mdOrder + qrId answers qrStatus and
-// transactionState; the order's own status still comes through getOrderStatusExtended.do and the
-// same signed callbacks, so settling is the card's. How long the code lives is the order's
+// we draw the SVG ourselves). (sbp/c2b/qr/status.do with mdOrder + qrId answers the code's own
+// qrStatus; we do not need it.) The order's status comes through getOrderStatusExtended.do and
+// the same signed callbacks, so settling is the card's. How long the code lives is the order's
 // sessionTimeoutSecs given to register.do.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { bind } from '../platform/bind.ts';
@@ -42,7 +42,6 @@ export type SbpQr = {
   testerUrl: string | null;
 };
 
-export type SbpQrStatus = { ok: true; qrStatus: string; transactionState: string | null };
 
 export type Gateway = ReturnType<typeof createGateway>;
 
@@ -83,7 +82,7 @@ export function failureMessage(failure: GatewayFailure): string {
 }
 
 export function createGateway(settings: GatewaySettings) {
-  return bind(settings, { register, status, sbpQr, sbpQrStatus, verifyCallback: callbackIsGenuine });
+  return bind(settings, { register, status, sbpQr, verifyCallback: callbackIsGenuine });
 }
 
 /** One POST of the protocol, its answer read as JSON; every way it can go wrong is a GatewayFailure. */
@@ -197,15 +196,6 @@ async function sbpQr(settings: GatewaySettings, orderId: string, options: { redi
     return { ok: false, kind: 'protocol', message: 'sbp/c2b/qr/dynamic/get.do: no qrId/payload' };
   }
   return { ok: true, qrId, payload, testerUrl: typeof testerUrl === 'string' && /^https?:\/\//.test(testerUrl) ? testerUrl : null };
-}
-
-/** sbp/c2b/qr/status.do: the code's own state (the order's is getOrderStatusExtended.do's). */
-async function sbpQrStatus(settings: GatewaySettings, orderId: string, qrId: string): Promise<SbpQrStatus | GatewayFailure> {
-  const answer = await call(settings, 'sbp/c2b/qr/status.do', { mdOrder: orderId, qrId });
-  if (!answer.ok) return answer;
-  const { qrStatus, transactionState } = answer.body;
-  if (typeof qrStatus !== 'string') return { ok: false, kind: 'protocol', message: 'sbp/c2b/qr/status.do: no qrStatus' };
-  return { ok: true, qrStatus, transactionState: typeof transactionState === 'string' ? transactionState : null };
 }
 
 function callbackIsGenuine(settings: GatewaySettings, params: Record<string, string>): boolean {

@@ -20,7 +20,6 @@ import { sbpView } from './sbp.ts';
 import { start } from './start.ts';
 
 export { amountInput, parseAmount } from './amount.ts';
-export { statusFromBank } from './settle.ts';
 
 export type AmountLimits = { minKopecks: number; maxKopecks: number };
 
@@ -34,7 +33,7 @@ export type Quote = {
   consumption: number[];
 };
 
-export type PaymentMethod = 'card' | 'sbp';
+export type PaymentMethod = PaymentRow['method'];
 
 /** An СБП order's code: what the QR carries, the bank's id of it, until when it can be paid. */
 export type SbpCode = { qrId: string; payload: string; expiresAt: number };

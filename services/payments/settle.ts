@@ -20,7 +20,7 @@ import { sendReceipt } from './receipts.ts';
 /** A status only moves forward: a late answer about an earlier state never undoes a later one. */
 const statusRank: Record<PaymentStatus, number> = { created: 0, pending: 1, paid: 2, declined: 2, reversed: 3, refunded: 3 };
 
-export function statusFromBank(orderStatus: number): PaymentStatus {
+function statusFromBank(orderStatus: number): PaymentStatus {
   switch (orderStatus) {
     case bankStatus.deposited:
       return 'paid';

@@ -244,6 +244,11 @@ bills('20 downloads at once all succeed through the queue', async ({ app, custom
 
   // Identical downloads share one render; 20 distinct jobs go through the queue one slot at a time.
   const bill = (await app.services.bills.statement(customers.three.account.id, '2026-10'))!;
+  app.db.prepare('DELETE FROM bill_pdfs WHERE account_id = ?').run(bill.account.id);
+  const before = app.services.pdf.stats().rendered;
+  const shared = await Promise.all(Array.from({ length: 5 }, () => app.services.bills.pdfOf(bill)));
+  assert.ok(shared.every((d) => d.kind === 'pdf' && !d.cached));
+  assert.is(app.services.pdf.stats().rendered, before + 1, 'five identical requests at once, one render');
   const html = await app.services.bills.documentHtml(bill);
   peak = 0;
   const watchJobs = setInterval(() => (peak = Math.max(peak, app.services.pdf.queue().active)), 5);

@@ -102,16 +102,33 @@ const cases: { name: string; run: (world: World) => Promise<BrowserPage> }[] = [
   { name: 'pay-no-meter', run: (w) => open(w, `${w.noMeterHome}pay`) },
   { name: 'payment-result', run: (w) => open(w, w.resultUrl) },
   { name: 'payments-list', run: (w) => open(w, `${w.home}payments`) },
-  { name: 'pay-sbp', run: async (w) => open(w, `${w.home}payments/${(await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).paymentId}`) },
+  {
+    name: 'pay-sbp',
+    run: async (w) => {
+      const tab = await open(w, `${w.home}payments/${(await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).paymentId}`);
+      assert.ok(await tab.$('#sbp-qr'), 'the QR page');
+      return tab;
+    },
+  },
   {
     name: 'pay-sbp-expired',
     run: async (w) => {
       const started = await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' });
       await answerInBankApp(w.client, started, 'expire');
-      return open(w, `${w.home}payments/${started.paymentId}`);
+      const tab = await open(w, `${w.home}payments/${started.paymentId}`);
+      assert.is(await tab.$eval('#payment-status', (el) => el.getAttribute('data-status')), 'declined');
+      assert.ok((await tab.content()).includes('Срок действия QR-кода истёк'), 'the expiry message');
+      return tab;
     },
   },
-  { name: 'sandbox-bank-sbp', run: async (w) => open(w, (await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).testerUrl, { guest: true }) },
+  {
+    name: 'sandbox-bank-sbp',
+    run: async (w) => {
+      const tab = await open(w, (await startSbp(w.client, w.home, { readings: { zone1: '1100', zone2: '550' }, amount: '100' })).testerUrl, { guest: true });
+      assert.is(await tab.$eval('#qr-state', (el) => el.getAttribute('data-state')), 'STARTED');
+      return tab;
+    },
+  },
   { name: 'payment-security', run: (w) => open(w, '/payment-security', { guest: true }) },
   { name: 'refunds', run: (w) => open(w, '/refunds', { guest: true }) },
   { name: 'delivery', run: (w) => open(w, '/delivery', { guest: true }) },

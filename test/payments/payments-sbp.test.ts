@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createClient, type Client } from '../helpers/http.ts';
 import { seedAccount, seedReading, seedTariffs, seedUser } from '../helpers/fixtures.ts';
-import { answerInBankApp, startPaymentsApp, startSbp, type PaymentsTestApp } from '../helpers/payments.ts';
+import { answerInBankApp, openOrderPage, orderForm, startPaymentsApp, startSbp, type PaymentsTestApp } from '../helpers/payments.ts';
 import { defaultBehaviour } from '../../services/payments/sandbox-bank/sandbox-bank.ts';
 
 const test = suite<{ app: PaymentsTestApp }>('payments by СБП');
@@ -194,3 +194,35 @@ test('the bank refuses the QR code: the order ends declined, the form is shown a
 });
 
 test.run();
+
+const off = suite<{ app: PaymentsTestApp }>('payments by СБП turned off (PAYMENT_SBP=0)');
+
+off.before(async (context) => {
+  context.app = await startPaymentsApp({ env: { PAYMENT_SBP: '0' } });
+  seedTariffs(context.app.db);
+});
+off.after(async ({ app }) => app.close());
+
+off('no «По СБП» on the form; an order asking for СБП, by the form or the API, is a card order', async ({ app }) => {
+  const { client, home, accountId } = await setup(app);
+  const order = await openOrderPage(client, home, { zone1: '1150' });
+  assert.is(order.$('#pay-sbp').length, 0, 'no СБП button');
+  assert.ok(order.$('#go-to-bank').length > 0, 'the card button stays');
+  const created = await client.post(`${home}pay/order`, { ...orderForm(order), amount: '100', email: 'sbp-off@example.ru', consent: 'yes', method: 'sbp' });
+  assert.is(created.status, 303);
+  assert.not.match(created.location ?? '', /\/payments\/\d+$/, 'to the bank\'s card page, not an СБП page');
+  const account = app.db.prepare('SELECT number FROM accounts WHERE id = ?').get(accountId) as { number: string };
+  const login = await fetch(`${app.baseUrl}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountNumber: account.number, password: 'password-123' }) });
+  const { token } = (await login.json()) as { token: string };
+  const link = Number(home.split('/')[2]);
+  const started = await fetch(`${app.baseUrl}/api/v1/accounts/${link}/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ zone1: 1160, consent: true, amountKopecks: 10_000, method: 'sbp' }),
+  });
+  assert.is(started.status, 201);
+  assert.is(((await started.json()) as { method: string }).method, 'card');
+  assert.equal(app.db.prepare("SELECT DISTINCT method FROM payments WHERE account_id = ?").pluck().all(accountId), ['card']);
+});
+
+off.run();

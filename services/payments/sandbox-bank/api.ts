@@ -1,12 +1,12 @@
 // The sandbox bank's REST API, as RBS: register.do, getOrderStatusExtended.do, refund.do,
-// reverse.do and СБП's sbp/c2b/qr/dynamic/get.do and sbp/c2b/qr/status.do
+// reverse.do and СБП's sbp/c2b/qr/dynamic/get.do
 // (x-www-form-urlencoded POST, as RBS; GET with a query works too).
 import express, { type Request, type Response, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { insertSandboxOrder } from '../../../db/payments/sandbox-bank.ts';
 import { sleep } from './callbacks.ts';
 import { current, refund, reverse } from './orders.ts';
-import { dynamicQr, qrStatus } from './sbp.ts';
+import { dynamicQr } from './sbp.ts';
 import type { SandboxContext } from './sandbox-bank.ts';
 
 /** The request's string parameters, from the query and the form body (the body wins). */
@@ -33,11 +33,6 @@ export function apiRouter(bank: SandboxContext): Router {
     const p = params(req);
     if (!authorised(bank, p)) return res.json({ errorCode: '5', errorMessage: 'Доступ запрещён' });
     res.json(dynamicQr(bank, p, `${req.protocol}://${req.get('host')}`));
-  });
-  api.all('/sbp/c2b/qr/status.do', (req, res) => {
-    const p = params(req);
-    if (!authorised(bank, p)) return res.json({ errorCode: '5', errorMessage: 'Доступ запрещён' });
-    res.json(qrStatus(bank, p));
   });
   api.all('/refund.do', (req, res) => {
     const p = params(req);

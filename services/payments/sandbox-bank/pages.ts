@@ -9,6 +9,7 @@ import { params } from './api.ts';
 import { notify } from './callbacks.ts';
 import { current } from './orders.ts';
 import type { SandboxContext } from './sandbox-bank.ts';
+import { formatMoney } from '../../platform/format.ts';
 
 const viewsDir = fileURLToPath(new URL('../../../views/pages/sandbox-bank/', import.meta.url));
 const codeForConfirmation = '123456';
@@ -41,10 +42,6 @@ function luhn(digits: string): boolean {
 
 function maskPan(pan: string): string {
   return `${pan.slice(0, 6)}**${pan.slice(-4)}`;
-}
-
-function formatRubles(kopecks: number): string {
-  return new Intl.NumberFormat('ru-RU', { style: 'currency', currency: 'RUB' }).format(kopecks / 100);
 }
 
 function withOrderId(url: string, orderId: string): string {
@@ -83,7 +80,7 @@ export function render(bank: SandboxContext, res: Response, status: number, view
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  ejs.renderFile(`${viewsDir}${view}.ejs`, { ...data, money: formatRubles }, { root: viewsDir, cache: true }, (error, html) => {
+  ejs.renderFile(`${viewsDir}${view}.ejs`, { ...data, money: formatMoney }, { root: viewsDir, cache: true }, (error, html) => {
     if (error) {
       bank.log('render failed', error);
       res.status(500).type('text/plain; charset=utf-8').send('Ошибка платёжной страницы');

@@ -45,14 +45,6 @@ export function dynamicQr(bank: SandboxContext, p: Record<string, string>, origi
   };
 }
 
-/** sbp/c2b/qr/status.do: the code's state and, once paid, the transfer's. */
-export function qrStatus(bank: SandboxContext, p: Record<string, string>): Record<string, unknown> {
-  const order = p.mdOrder ? current(bank, p.mdOrder) : undefined;
-  if (!order || order.merchant !== p.userName || !order.qr_id || order.qr_id !== p.qrId) return { errorCode: '6', errorMessage: 'QR-код не найден' };
-  const state = qrState(order);
-  return { errorCode: '0', qrStatus: state, transactionState: state === 'ACCEPTED' ? 'ACCEPTED' : state === 'STARTED' ? 'NOT_STARTED' : 'REJECTED' };
-}
-
 /** The order behind a code, as the bank sees it now. */
 function orderOfQr(bank: SandboxContext, qrId: string): SandboxOrderRow | undefined {
   const order = getSandboxOrderByQr(bank.db, qrId);
