@@ -94,6 +94,15 @@ export function listUserRequests(db: Db, userId: number, limit: number): Support
   ).all(userId, limit) as SupportRequestRow[];
 }
 
+/** The user's requests about one of their accounts, newest first. */
+export function listUserAccountRequests(db: Db, userId: number, accountId: number, limit: number): SupportRequestRow[] {
+  return prepared(
+    db,
+    `SELECT ${requestColumns} FROM support_requests r JOIN accounts a ON a.id = r.account_id
+      WHERE r.user_id = ? AND r.account_id = ? ORDER BY r.id DESC LIMIT ?`,
+  ).all(userId, accountId, limit) as SupportRequestRow[];
+}
+
 const queueFrom = `SELECT ${requestColumns} FROM support_requests r JOIN accounts a ON a.id = r.account_id`;
 // INDEXED BY: left to itself the planner reads the two statuses' ranges of support_requests_by_status and sorts them.
 const openFrom = `SELECT ${requestColumns} FROM support_requests r INDEXED BY support_requests_open JOIN accounts a ON a.id = r.account_id`;

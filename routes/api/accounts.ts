@@ -48,9 +48,10 @@ function historyRoute<V extends HistoryView>(view: V) {
   });
 }
 
+type ReadingSubject = ReturnType<Services['readings']['subject']>;
+
 /** The same check as the «Передать» form; a question to confirm is a 409 with the messages. */
-export function checkReading(services: Services, accountId: number, body: z.infer<typeof readingBody>) {
-  const subject = services.readings.subject(accountId);
+export function checkReading(services: Services, subject: ReadingSubject, body: z.infer<typeof readingBody>) {
   if (!subject.meter) throw new ApiError(422, 'no_meter', 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.');
   const form: Record<string, unknown> = {};
   for (const zone of [1, 2, 3] as const) {
@@ -83,7 +84,7 @@ function historyOf(services: Services, view: HistoryView, accountId: number, que
   const parsed = history.parseRange(query, history.extentOf(accountId));
   if (!parsed.ok) throw new ApiError(422, 'validation', 'Проверьте период.', parsed.errors);
   const range = parsed.range;
-  const data = (view === 'readings' ? history.readings(accountId, range) : view === 'payments' ? history.payments(accountId, range) : view === 'charges' ? history.charges(accountId, range) : history.consumption(accountId, range)) as Record<string, unknown>;
+  const data = history.view(view, accountId, range) as Record<string, unknown>;
   const { chart: _chart, ...rest } = data;
   return { view, range, notice: parsed.notice, ...rest } as z.infer<typeof historySchema>;
 }
@@ -97,7 +98,7 @@ export function accountRoutes(services: Services) {
     })
     .openapi(balance, (c) => c.json(balanceOf(services, c.get('link')), 200))
     .openapi(submitReadings, (c) => {
-      const { account, meter, checked } = checkReading(services, c.get('link').account_id, c.req.valid('json'));
+      const { account, meter, checked } = checkReading(services, services.readings.subject(c.get('link').account_id), c.req.valid('json'));
       const seq = readings.submit(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));
       return c.json(
         {

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 
-export type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
+type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
 /** Thrown by handlers and guards; the API's error handler turns it into the JSON error body. */
 export class ApiError extends Error {
@@ -37,7 +37,7 @@ export const standardErrors = {
 } as const;
 
 /** Field messages by path ('zone1', 'response.id'); an unknown field is named as such. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+function fieldErrors(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const at = issue.path.map(String).join('.');

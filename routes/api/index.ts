@@ -15,7 +15,7 @@ import { documentInfo } from './openapi.ts';
 import { paymentRoutes } from './payments.ts';
 import { supportRoutes } from './support.ts';
 
-export const apiBodyLimitBytes = 100 * 1024;
+const apiBodyLimitBytes = 100 * 1024;
 
 /** The routes, typed end to end: `hc<ApiApp>()` gives a typed client of exactly these. */
 export function apiApp(services: Services, log: (error: unknown) => void) {
@@ -40,7 +40,9 @@ export function apiApp(services: Services, log: (error: unknown) => void) {
   const routes = api.route('/', loginRoutes(services)).route('/', accountRoutes(services)).route('/', paymentRoutes(services)).route('/', supportRoutes(services));
   const document = api.getOpenAPI31Document(documentInfo(services.config.company.appName, `${services.config.baseUrl}/api/v1`));
   api.get('/openapi.json', (c) => c.json(document, 200, { 'Cache-Control': 'public, max-age=300' }));
-  api.get('/docs', async (c) => c.html(await docsPage(document), 200, { 'Cache-Control': 'public, max-age=300' }));
+  // The document is fixed once built: its page is rendered at the first ask and kept.
+  let docs: Promise<string> | null = null;
+  api.get('/docs', async (c) => c.html(await (docs ??= docsPage(document)), 200, { 'Cache-Control': 'public, max-age=300' }));
   return routes;
 }
 

@@ -42,7 +42,7 @@ function readingFor(services: Services, accountId: number, body: Body) {
   const subject = services.readings.subject(accountId);
   if (!subject.meter) return { subject, reading: null };
   if (body.zone1 === undefined) throw new ApiError(422, 'validation', 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта.', { zone1: 'Введите показания' });
-  return { subject, reading: { meter: subject.meter, checked: checkReading(services, accountId, body).checked } };
+  return { subject, reading: { meter: subject.meter, checked: checkReading(services, subject, body).checked } };
 }
 
 /** The amount asked for, or the suggested one, within the payment limits. */

@@ -31,7 +31,7 @@ export const balanceSchema = z.object({
   lastReadings: z.array(z.object({ zone: z.number().int(), value: z.number().int(), period: z.string(), submittedAt: z.string() })),
 });
 
-export const zoneValue = z.number({ error: 'Показания — целое число' }).int('Только цифры до запятой').min(0, 'Показания не могут быть отрицательными').max(9_999_999_999);
+const zoneValue = z.number({ error: 'Показания — целое число' }).int('Только цифры до запятой').min(0, 'Показания не могут быть отрицательными').max(9_999_999_999);
 export const readingBody = z.strictObject({
   zone1: zoneValue.optional(),
   zone2: zoneValue.optional(),
@@ -60,11 +60,7 @@ export const historySchema = z.object({
   months: z.array(z.record(z.string(), z.unknown())).describe('Месяцы, новые сначала; поля как в CSV-выгрузке истории'),
 });
 
-export const paymentBody = z.strictObject({
-  zone1: zoneValue.optional(),
-  zone2: zoneValue.optional(),
-  zone3: zoneValue.optional(),
-  confirmed: z.boolean().optional(),
+export const paymentBody = readingBody.extend({
   amountKopecks: z.number().int().positive().optional().describe('По умолчанию — начисление по показаниям плюс долг'),
   email: z.string().trim().max(254).pipe(z.email('Введите адрес электронной почты в виде name@example.ru')).optional().describe('Куда прислать чек; по умолчанию — адрес из настроек'),
   consent: z.literal(true, { error: 'Без согласия на обработку персональных данных оплата невозможна' }),

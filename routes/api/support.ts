@@ -73,7 +73,7 @@ export function supportRoutes(services: Services) {
   const { support } = services;
   return apiRouter()
     .openapi(list, (c) => {
-      const rows = support.listForUser(c.get('user').id).filter((r) => r.account_id === c.get('link').account_id);
+      const rows = support.listForUser(c.get('user').id, c.get('link').account_id);
       return c.json({ requests: rows.map(summaryOf) }, 200);
     })
     .openapi(create, (c) => {

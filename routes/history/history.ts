@@ -1,9 +1,7 @@
 // История under /a/<link>/history: four views by month, each month's details, and CSV downloads.
 import { Router, type Request, type Response } from 'express';
 import { isPeriod } from '../../services/billing/periods.ts';
-import { historyViews, historyViewTitles, type Extent,
-  type HistoryView,
-type Range } from '../../services/history/history.ts';
+import { historyViews, historyViewTitles, type Extent, type HistoryView } from '../../services/history/history.ts';
 import { chargeBasisLabels, paymentChannelLabels, paymentStatusLabels, readingSourceLabels, readingStatusLabels } from '../../services/platform/labels.ts';
 import type { Services } from '../../services/index.ts';
 
@@ -31,13 +29,6 @@ export function historyRoutes(services: Services): Router {
     return text === '' ? '' : `?${text}`;
   }
 
-  function dataOf(view: HistoryView, id: number, range: Range) {
-    if (view === 'readings') return history.readings(id, range);
-    if (view === 'payments') return history.payments(id, range);
-    if (view === 'charges') return history.charges(id, range);
-    return history.consumption(id, range);
-  }
-
   function renderView(req: Request, res: Response, view: HistoryView) {
     const extent = history.extentOf(accountId(res));
     const parsed = history.parseRange(req.query as Record<string, unknown>, extent);
@@ -45,7 +36,7 @@ export function historyRoutes(services: Services): Router {
     if (!parsed.ok) {
       return res.status(422).render('pages/history/view', { ...common, errors: parsed.errors, range: null, notice: null, data: null, zoneNames: [] });
     }
-    const data = dataOf(view, accountId(res), parsed.range);
+    const data = history.view(view, accountId(res), parsed.range);
     res.render('pages/history/view', {
       ...common,
       errors: {},
@@ -93,7 +84,7 @@ export function historyRoutes(services: Services): Router {
     if (!history.inExtent(extent, period)) {
       return periodProblem(res, view, 404, `За ${period} истории по счёту нет. ${history.describeExtent(extent)}`, extent);
     }
-    const data = dataOf(view, accountId(res), { from: period, to: period });
+    const data = history.view(view, accountId(res), { from: period, to: period });
     const locals = {
       title: `${historyViewTitles[view]}: ${services.format.period(period)}`,
       section: 'history',

@@ -4,10 +4,9 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { getAccountById } from '../../db/accounts/accounts.ts';
 import { searchAccounts } from '../../db/support/support.ts';
-import type { RequestStatus } from '../../db/support/support.ts';
+import type { QueueFilter, RequestStatus } from '../../db/support/support.ts';
 import type { Services } from '../../services/index.ts';
 import { maxTextChars, requestStatuses, statusNames } from '../../services/support/support.ts';
-import { cursorFrom, queueFilterFrom } from '../../services/support/queue.ts';
 import { uploadLimits } from '../../services/support/uploads.ts';
 import { parseForm } from '../forms.ts';
 import { requireOperator } from './operators.ts';
@@ -18,6 +17,11 @@ const answerSchema = z.object({
   text: z.string({ error: 'Напишите ответ' }).trim().min(1, 'Напишите ответ').max(maxTextChars, `Ответ — не длиннее ${maxTextChars} символов.`),
 });
 const statusSchema = z.object({ status: z.enum(requestStatuses as [RequestStatus, ...RequestStatus[]], { error: 'Выберите статус' }) });
+
+/** The queue's filter from the query string: «open» (новые и в работе) unless a status or «all» is asked for. */
+function queueFilterOf(value: unknown): QueueFilter {
+  return value === 'all' || (requestStatuses as readonly unknown[]).includes(value) ? (value as QueueFilter) : 'open';
+}
 
 export function opsSupportRoutes(services: Services): Router {
   const router = Router();
@@ -49,8 +53,7 @@ export function opsSupportRoutes(services: Services): Router {
   }
 
   router.get('/requests', (req, res) => {
-    const filter = queueFilterFrom(req.query.status, requestStatuses);
-    const page = support.queue(filter, { before: cursorFrom(req.query.before), after: cursorFrom(req.query.after) });
+    const page = support.queue(queueFilterOf(req.query.status), { before: idParam(req.query.before) ?? undefined, after: idParam(req.query.after) ?? undefined });
     res.render('pages/ops/support-queue', { title: 'Обращения клиентов', page, statusNames, requestStatuses });
   });
 

@@ -10,7 +10,7 @@ import type { Formatter } from '../platform/format.ts';
 import { zoneNames } from '../billing/tariffs.ts';
 import { csv } from './csv.ts';
 import { monthStart, offsetFormat } from './local-time.ts';
-import { charges, consumption, payments, readings } from './pages.ts';
+import { charges, consumption, payments, readings, view } from './pages.ts';
 import { describeExtent, extentOf, inExtent, parseRange } from './range.ts';
 
 export { historyViews, historyViewTitles, type HistoryView } from './views.ts';
@@ -79,7 +79,7 @@ export function createHistory(deps: HistoryDeps) {
     describeExtent,
     inExtent,
     zoneNamesFor,
-    ...bind(context, { extentOf, monthStart, readings, payments, charges, consumption, csv }),
+    ...bind(context, { extentOf, monthStart, readings, payments, charges, consumption, view, csv }),
   };
 }
 

@@ -1,7 +1,7 @@
 // The operators' queue of support requests: newest first, 100 a page, by status, paged by id so a
 // page is one index range however deep (links «Новее» / «Старше» carry the cursor; no JS needed).
 import type { Db } from '../../db/connection.ts';
-import { listQueuePage, type QueueFilter, type RequestStatus, type SupportRequestRow } from '../../db/support/support.ts';
+import { listQueuePage, type QueueFilter, type SupportRequestRow } from '../../db/support/support.ts';
 
 export const queuePageSize = 100;
 
@@ -17,16 +17,6 @@ export type QueuePage = {
 };
 
 const top = Number.MAX_SAFE_INTEGER;
-
-/** Reads the filter from the query string: «open» (новые и в работе) unless a known status or «all» is asked for. */
-export function queueFilterFrom(value: unknown, statuses: readonly RequestStatus[]): QueueFilter {
-  return value === 'all' || (typeof value === 'string' && (statuses as readonly string[]).includes(value)) ? (value as QueueFilter) : 'open';
-}
-
-/** A positive integer id from the query string, or undefined. */
-export function cursorFrom(value: unknown): number | undefined {
-  return typeof value === 'string' && /^[1-9]\d{0,15}$/.test(value) ? Number(value) : undefined;
-}
 
 export function queuePage({ db }: { db: Db }, filter: QueueFilter, cursor: QueueCursor = {}): QueuePage {
   if (cursor.after !== undefined && cursor.before === undefined) {

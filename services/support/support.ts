@@ -10,6 +10,7 @@ import {
   listRequestAttachments,
   listRequestMessages,
   listUserRequests,
+  listUserAccountRequests,
   setRequestStatus,
   type AttachmentRow,
   type RequestStatus,
@@ -127,8 +128,9 @@ function conversation({ db }: SupportDeps, request: SupportRequestRow): Conversa
   };
 }
 
-function listForUser({ db }: SupportDeps, userId: number): SupportRequestRow[] {
-  return listUserRequests(db, userId, 200);
+/** The user's requests, all of them or those about one account, newest first (at most 200). */
+function listForUser({ db }: SupportDeps, userId: number, accountId?: number): SupportRequestRow[] {
+  return accountId === undefined ? listUserRequests(db, userId, 200) : listUserAccountRequests(db, userId, accountId, 200);
 }
 
 /** The user's own request, or undefined: someone else's is as unknown as a missing one. */
