@@ -3,11 +3,10 @@ import { countCodeAttempt, getLiveCode, insertCode, markCodeUsed, voidCodes } fr
 import { emailUsedByOtherUser, updateUserEmail } from '../../db/accounts/settings.ts';
 import type { UserRow } from '../../db/auth/users.ts';
 import type { FieldErrors, RequestContext } from '../auth/auth.ts';
-import { limits } from '../auth/throttle.ts';
+import { countTry, limits } from '../auth/throttle.ts';
 import { nowSeconds } from '../platform/clock.ts';
 import { constantTimeEqual, hashSecret, randomDigits } from '../platform/tokens.ts';
 import type { SettingsContext } from './settings.ts';
-import { limited } from './settings-limit.ts';
 import { settingsMessages } from './settings-messages.ts';
 
 const emailCodeTtl = 15 * 60;
@@ -31,7 +30,7 @@ export async function requestEmailChange(
     audit.record(context, { event: 'settings.email_in_use', userId: user.id });
     return { ok: false, errors: { email: settingsMessages.emailInUse } };
   }
-  const throttled = limited(throttle, `mail:user:${user.id}`, limits.mailPerAccount) ?? limited(throttle, `mail:ip:${context.ip}`, limits.mailPerIp);
+  const throttled = countTry(throttle, [[`mail:user:${user.id}`, limits.mailPerAccount], [`mail:ip:${context.ip}`, limits.mailPerIp]]);
   if (throttled) return { ok: false, errors: { email: throttled } };
   const code = randomDigits(8);
   const now = nowSeconds(clock);
@@ -60,7 +59,7 @@ export async function confirmEmailChange(
   code: string,
   context: RequestContext,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
-  const throttled = limited(throttle, `code:user:${user.id}`, limits.codeCheckPerAccount) ?? limited(throttle, `code:ip:${context.ip}`, limits.codeCheckPerIp);
+  const throttled = countTry(throttle, [[`code:user:${user.id}`, limits.codeCheckPerAccount], [`code:ip:${context.ip}`, limits.codeCheckPerIp]]);
   if (throttled) return { ok: false, errors: { code: throttled } };
   const row = getLiveCode(db, user.id, 'email_change');
   const now = nowSeconds(clock);

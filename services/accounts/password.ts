@@ -4,10 +4,9 @@ import { deleteUserRequests, listUserAttachmentNames } from '../../db/support/su
 import { getUserById, updateUserPassword, type UserRow } from '../../db/auth/users.ts';
 import type { FieldErrors, RequestContext } from '../auth/auth.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { limits } from '../auth/throttle.ts';
+import { countTry, limits } from '../auth/throttle.ts';
 import { nowSeconds } from '../platform/clock.ts';
 import type { SettingsContext } from './settings.ts';
-import { limited } from './settings-limit.ts';
 import { settingsMessages } from './settings-messages.ts';
 
 /** Checks the current password, ends every session and opens a new one: returns its token. */
@@ -17,7 +16,7 @@ export async function changePassword(
   input: { current: string; password: string },
   context: RequestContext,
 ): Promise<{ ok: true; token: string } | { ok: false; errors: FieldErrors }> {
-  const throttled = limited(throttle, `password:user:${user.id}`, limits.loginPerAccount);
+  const throttled = countTry(throttle, [[`password:user:${user.id}`, limits.loginPerAccount]]);
   if (throttled) return { ok: false, errors: { current: throttled } };
   const fresh = getUserById(db, user.id)!;
   if (!(await verifyPassword(fresh.password_hash, input.current))) {
@@ -46,7 +45,7 @@ export async function closeCabinet(
   password: string,
   context: RequestContext,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
-  const throttled = limited(throttle, `password:user:${user.id}`, limits.loginPerAccount);
+  const throttled = countTry(throttle, [[`password:user:${user.id}`, limits.loginPerAccount]]);
   if (throttled) return { ok: false, errors: { password: throttled } };
   const fresh = getUserById(db, user.id)!;
   if (!(await verifyPassword(fresh.password_hash, password))) {

@@ -5,9 +5,9 @@ import { nowSeconds } from '../platform/clock.ts';
 import { hashSecret } from '../platform/tokens.ts';
 import type { AuthDeps, RequestContext } from './auth.ts';
 import { codeMatches, issueCode } from './codes.ts';
-import { throttled, userByAccountNumber } from './form-checks.ts';
+import { userByAccountNumber } from './form-checks.ts';
 import { messages } from './messages.ts';
-import { limits } from './throttle.ts';
+import { countTry, limits } from './throttle.ts';
 
 const activationTtl = 24 * 3600;
 
@@ -34,7 +34,7 @@ export function activateByLink(deps: AuthDeps, token: string, context: RequestCo
 }
 
 export function activateByCode(deps: AuthDeps, accountNumber: string, code: string, context: RequestContext): { ok: true } | { ok: false; message: string } {
-  const limited = throttled(deps, [
+  const limited = countTry(deps.throttle, [
     [`code:ip:${context.ip}`, limits.codeCheckPerIp],
     [`code:account:${accountNumber}`, limits.codeCheckPerAccount],
   ]);
@@ -48,7 +48,7 @@ export function activateByCode(deps: AuthDeps, accountNumber: string, code: stri
 
 /** Sends a new activation letter if the account awaits activation; says nothing either way. */
 export async function resendActivation(deps: AuthDeps, accountNumber: string, context: RequestContext): Promise<{ ok: true } | { ok: false; message: string }> {
-  const limited = throttled(deps, [
+  const limited = countTry(deps.throttle, [
     [`mail:ip:${context.ip}`, limits.mailPerIp],
     [`mail:account:${accountNumber}`, limits.mailPerAccount],
   ]);

@@ -1,15 +1,14 @@
 // Bearer tokens for the JSON API: a login with the same throttle counters as the web form, a
 // random token for the client, only its SHA-256 in the database, and a fixed expiry.
-import { getAccountByNumber } from '../../db/accounts/accounts.ts';
 import { deleteApiToken, deleteExpiredApiTokens, getApiToken, insertApiToken } from '../../db/auth/api-tokens.ts';
 import type { Db } from '../../db/connection.ts';
-import { getUserByAccountId, getUserById, type UserRow } from '../../db/auth/users.ts';
+import { getUserById, type UserRow } from '../../db/auth/users.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { RequestContext } from './auth.ts';
 import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
-import { decoyPasswordHash, verifyPassword } from './passwords.ts';
-import { limits, retryMessage, type Throttle } from './throttle.ts';
+import { checkCredentials } from './login.ts';
+import type { Throttle } from './throttle.ts';
 import { constantTimeEqual, hashSecret, randomToken } from '../platform/tokens.ts';
 
 export type ApiLoginResult =
@@ -44,32 +43,13 @@ function issue({ db, clock, ttl, state }: ApiTokensContext, userId: number, cont
   return { token, expiresAt: now + ttl };
 }
 
-/** As the web login: the same per-account and per-IP counters, so the API is no way around them. */
+/** As the web login (checkCredentials): the same counters, so the API is no way around them. */
 async function login(deps: ApiTokensContext, accountNumber: string, password: string, context: RequestContext): Promise<ApiLoginResult> {
-  const { db, throttle, audit } = deps;
-  const accountKey = `login:account:${accountNumber}`;
-  const ipKey = `login:ip:${context.ip}`;
-  for (const [key, limit] of [[accountKey, limits.loginPerAccount], [ipKey, limits.loginPerIp]] as const) {
-    const verdict = throttle.check(key, limit);
-    if (!verdict.allowed) {
-      audit.record(context, { event: 'api.login.throttled', detail: { by: key === ipKey ? 'ip' : 'account' } });
-      return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds), retryAfterSeconds: verdict.retryAfterSeconds };
-    }
-  }
-  const account = getAccountByNumber(db, accountNumber);
-  const user: UserRow | undefined = account ? getUserByAccountId(db, account.id) : undefined;
-  const valid = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), password);
-  if (!user || !valid) {
-    throttle.hit(accountKey);
-    throttle.hit(ipKey);
-    audit.record(context, { event: 'api.login.failed', userId: user?.id ?? null, accountId: user?.account_id ?? null });
-    return { kind: 'invalid' };
-  }
-  if (user.activated_at === null) return { kind: 'not_activated' };
-  throttle.reset(accountKey);
-  const issued = issue(deps, user.id, context);
-  audit.record(context, { event: 'api.login', userId: user.id, accountId: user.account_id });
-  return { kind: 'ok', ...issued, userId: user.id };
+  const checked = await checkCredentials(deps, accountNumber, password, context, 'api.login');
+  if (checked.kind !== 'ok') return checked;
+  const issued = issue(deps, checked.user.id, context);
+  deps.audit.record(context, { event: 'api.login', userId: checked.user.id, accountId: checked.user.account_id });
+  return { kind: 'ok', ...issued, userId: checked.user.id };
 }
 
 /** The user behind a live token, or null (malformed, unknown, expired or deactivated). */

@@ -4,17 +4,17 @@ import { markUserActivated, updateUserPassword } from '../../db/auth/users.ts';
 import { nowSeconds } from '../platform/clock.ts';
 import type { AuthDeps, FieldErrors, RequestContext } from './auth.ts';
 import { codeMatches, issueCode } from './codes.ts';
-import { throttled, userByAccountNumber } from './form-checks.ts';
+import { userByAccountNumber } from './form-checks.ts';
 import { messages } from './messages.ts';
 import { hashPassword } from './passwords.ts';
-import { limits } from './throttle.ts';
+import { countTry, limits } from './throttle.ts';
 
 const recoveryTtl = 15 * 60;
 
 /** Sends a recovery code when the account and e-mail match a user; the answer is the same either way. */
 export async function startRecovery(deps: AuthDeps, accountNumber: string, email: string, context: RequestContext): Promise<{ ok: true } | { ok: false; message: string }> {
   const { db, mail, letters, audit } = deps;
-  const limited = throttled(deps, [
+  const limited = countTry(deps.throttle, [
     [`mail:ip:${context.ip}`, limits.mailPerIp],
     [`mail:account:${accountNumber}`, limits.mailPerAccount],
   ]);
@@ -40,7 +40,7 @@ export async function completeRecovery(
   context: RequestContext,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const { db, clock, sessions, throttle, audit } = deps;
-  const limited = throttled(deps, [
+  const limited = countTry(deps.throttle, [
     [`code:ip:${context.ip}`, limits.codeCheckPerIp],
     [`code:account:${input.accountNumber}`, limits.codeCheckPerAccount],
   ]);

@@ -4,15 +4,14 @@ import { deleteUnactivatedUser, getUserByAccountId, insertAccountLink, insertUse
 import { nowSeconds } from '../platform/clock.ts';
 import { sendActivation } from './activation.ts';
 import type { AuthDeps, FieldErrors, RegistrationInput, RequestContext } from './auth.ts';
-import { throttled } from './form-checks.ts';
 import { messages } from './messages.ts';
 import { hashPassword } from './passwords.ts';
 import { checkHolderProof } from './proof.ts';
-import { limits } from './throttle.ts';
+import { countTry, limits } from './throttle.ts';
 
 export async function register(deps: AuthDeps, input: RegistrationInput, context: RequestContext): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   const { db, audit } = deps;
-  const limited = throttled(deps, [
+  const limited = countTry(deps.throttle, [
     [`register:ip:${context.ip}`, limits.registerPerIp],
     [`register:account:${input.accountNumber}`, limits.registerPerAccount],
   ]);

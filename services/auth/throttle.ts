@@ -30,6 +30,23 @@ export function createThrottle(db: Db, clock: Clock) {
   };
 }
 
+/** The first key over its limit (with how long until it frees), or null: nothing is counted. */
+export function overLimit(throttle: Throttle, checks: readonly (readonly [string, Limit])[]): { key: string; retryAfterSeconds: number } | null {
+  for (const [key, limit] of checks) {
+    const verdict = throttle.check(key, limit);
+    if (!verdict.allowed) return { key, retryAfterSeconds: verdict.retryAfterSeconds };
+  }
+  return null;
+}
+
+/** A try counted against every key: the retry message if one is over its limit (then none is counted), else null. */
+export function countTry(throttle: Throttle, checks: readonly (readonly [string, Limit])[]): string | null {
+  const over = overLimit(throttle, checks);
+  if (over) return retryMessage(over.retryAfterSeconds);
+  for (const [key] of checks) throttle.hit(key);
+  return null;
+}
+
 /** «через 3 мин.» — how a customer is told when to try again. */
 export function retryMessage(retryAfterSeconds: number): string {
   const minutes = Math.ceil(retryAfterSeconds / 60);

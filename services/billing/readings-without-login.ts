@@ -9,7 +9,7 @@ import { getLiveReadingGrant, insertReadingGrant, spendReadingGrant, type Readin
 import type { ReadingRow } from '../../db/billing/readings.ts';
 import type { Db } from '../../db/connection.ts';
 import { checkHolderProof } from '../auth/proof.ts';
-import { limits, retryMessage, type Throttle } from '../auth/throttle.ts';
+import { limits, overLimit, retryMessage, type Throttle } from '../auth/throttle.ts';
 import type { Audit, AuditContext } from '../ops/audit.ts';
 import { bind } from '../platform/bind.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
@@ -47,12 +47,10 @@ function prove(deps: Deps, accountNumber: string, serial: string, context: Audit
   const { db, clock, throttle, audit } = deps;
   const accountKey = `readings:account:${accountNumber}`;
   const ipKey = `readings:ip:${context.ip}`;
-  for (const [key, limit] of [[accountKey, limits.readingsPerAccount], [ipKey, limits.readingsPerIp]] as const) {
-    const verdict = throttle.check(key, limit);
-    if (!verdict.allowed) {
-      audit.record(context, { event: 'reading.without_login.throttled', detail: { by: key === ipKey ? 'ip' : 'account' } });
-      return { kind: 'throttled', message: retryMessage(verdict.retryAfterSeconds) };
-    }
+  const over = overLimit(throttle, [[accountKey, limits.readingsPerAccount], [ipKey, limits.readingsPerIp]]);
+  if (over) {
+    audit.record(context, { event: 'reading.without_login.throttled', detail: { by: over.key === ipKey ? 'ip' : 'account' } });
+    return { kind: 'throttled', message: retryMessage(over.retryAfterSeconds) };
   }
   const account = getAccountByNumber(db, accountNumber);
   const meter = account ? getActiveMeter(db, account.id) : undefined;
