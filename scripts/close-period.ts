@@ -22,8 +22,7 @@ const services = createServices(config, db, systemClock);
 const started = Date.now();
 const report = await services.monthlyClose.closeBesideServer(values.period, { chunk: Number(values.chunk), pauseMs: Number(values['pause-ms']) });
 const debtNotices = await services.notices.sendDebtNotices(values.period, { log: (line) => console.error(line) });
-// Twice: the first call may join a send that began before the last chunk's letters were stored.
-await services.mail.flush();
+// One call: a send already running looks again for these letters before it ends.
 await services.mail.flush();
 console.log(JSON.stringify({ ...report, debtNotices, seconds: (Date.now() - started) / 1000 }));
 await services.pdf.close();

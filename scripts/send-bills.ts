@@ -22,8 +22,7 @@ const started = Date.now();
 try {
   const report = await services.bills.mailPeriod(values.period, { chunk, log: (line) => console.error(line) });
   // Letters wait in the outbox; with SMTP configured they go now (the server's worker retries failures).
-  // Twice: the first call may join a run that began before the last chunk's letters were stored.
-  await services.mail.flush();
+  // One call: a send already running looks again for these letters before it ends.
   await services.mail.flush();
   console.log(JSON.stringify({ ...report, seconds: (Date.now() - started) / 1000 }));
   process.exitCode = report.unavailable > 0 ? 1 : 0;

@@ -25,8 +25,7 @@ const services = createServices(config, db, systemClock);
 try {
   const report = await services.notices.sendReadingReminders({ period: values.period, today, chunk, log: (line) => console.error(line) });
   if (report.kind === null) console.error(`Приём показаний за ${values.period} в этот день не идёт: писем нет.`);
-  // Twice: the first call may join a run that began before the last chunk's letters were stored.
-  await services.mail.flush();
+  // One call: a send already running looks again for these letters before it ends.
   await services.mail.flush();
   console.log(JSON.stringify(report));
 } finally {

@@ -33,3 +33,13 @@ export function recentChargeVolumes(db: Db, accountId: number, limit: number): {
     kwh: number;
   }[];
 }
+
+/** A period's charge lines in key order. */
+export function listChargeLines(db: Db, accountId: number, period: string): ChargeLine[] {
+  return prepared(db, 'SELECT zone, band, kwh, kopecks_per_kwh, amount_kopecks FROM charge_lines WHERE account_id = ? AND period = ? ORDER BY zone, band').all(accountId, period) as ChargeLine[];
+}
+
+export function insertChargeLines(db: Db, accountId: number, period: string, lines: ChargeLine[]): void {
+  const insert = prepared(db, 'INSERT INTO charge_lines (account_id, period, zone, band, kwh, kopecks_per_kwh, amount_kopecks) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const line of lines) insert.run(accountId, period, line.zone, line.band, line.kwh, line.kopecks_per_kwh, line.amount_kopecks);
+}

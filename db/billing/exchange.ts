@@ -1,7 +1,7 @@
 // SQL of the billing exchange: upserts by natural keys for the import, and the export queries.
 import type { Db } from '../connection.ts';
 import { prepared } from '../prepared.ts';
-import type { ChargeLine } from './charges.ts';
+import { insertChargeLines, type ChargeLine } from './charges.ts';
 
 export function getAccountIdByNumber(db: Db, number: string): number | undefined {
   return (prepared(db, 'SELECT id FROM accounts WHERE number = ?').get(number) as { id: number } | undefined)?.id;
@@ -67,13 +67,7 @@ export function getCharge(db: Db, accountId: number, period: string): { amount_k
 export function replaceChargeWithImported(db: Db, row: { account_id: number; period: string; basis: string; kwh: number; amount_kopecks: number; due_on: string; closed_at: number }, lines: ChargeLine[]): void {
   prepared(db, 'DELETE FROM charge_lines WHERE account_id = ? AND period = ?').run(row.account_id, row.period);
   prepared(db, "UPDATE charges SET basis = @basis, kwh = @kwh, amount_kopecks = @amount_kopecks, source = 'imported', due_on = @due_on, closed_at = @closed_at WHERE account_id = @account_id AND period = @period").run(row);
-  const insertLine = prepared(db, 'INSERT INTO charge_lines (account_id, period, zone, band, kwh, kopecks_per_kwh, amount_kopecks) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  for (const line of lines) insertLine.run(row.account_id, row.period, line.zone, line.band, line.kwh, line.kopecks_per_kwh, line.amount_kopecks);
-}
-
-/** A period's charge lines in key order, to tell whether an imported file changes them. */
-export function listChargeLinesOf(db: Db, accountId: number, period: string): ChargeLine[] {
-  return prepared(db, 'SELECT zone, band, kwh, kopecks_per_kwh, amount_kopecks FROM charge_lines WHERE account_id = ? AND period = ? ORDER BY zone, band').all(accountId, period) as ChargeLine[];
+  insertChargeLines(db, row.account_id, row.period, lines);
 }
 
 export function getPaymentByOrderNumber(db: Db, orderNumber: string): { id: number; account_id: number; amount_kopecks: number } | undefined {

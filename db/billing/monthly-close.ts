@@ -1,7 +1,7 @@
 // SQL of the monthly close: what it reads about an account's past, and the rows it writes.
 import type { Db } from '../connection.ts';
 import { prepared } from '../prepared.ts';
-import type { Basis, ChargeLine } from './charges.ts';
+import { insertChargeLines, type Basis, type ChargeLine } from './charges.ts';
 
 /** A closed month of an account's past as the monthly close reads it. */
 export type PastMonth = { period: string; basis: Basis; zoneKwh: number[] };
@@ -68,12 +68,7 @@ export function insertCharge(
     `INSERT INTO charges (account_id, period, basis, kwh, amount_kopecks, source, due_on, closed_at)
      VALUES (@account_id, @period, @basis, @kwh, @amount_kopecks, @source, @due_on, @closed_at)`,
   ).run(charge);
-  const insertLine = prepared(
-    db,
-    `INSERT INTO charge_lines (account_id, period, zone, band, kwh, kopecks_per_kwh, amount_kopecks)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (const line of lines) insertLine.run(charge.account_id, charge.period, line.zone, line.band, line.kwh, line.kopecks_per_kwh, line.amount_kopecks);
+  insertChargeLines(db, charge.account_id, charge.period, lines);
 }
 
 export type LedgerKind = 'opening' | 'charge' | 'payment' | 'recalculation' | 'reversal';

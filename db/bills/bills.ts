@@ -4,7 +4,6 @@ import { prepared } from '../prepared.ts';
 import type { ChargeRow } from '../billing/charges.ts';
 import type { LedgerKind } from '../billing/monthly-close.ts';
 
-export type ChargeLineRow = { zone: number; band: number; kwh: number; kopecks_per_kwh: number; amount_kopecks: number };
 export type LedgerRow = { seq: number; at: number; kind: LedgerKind; period: string | null; amount_kopecks: number; note: string | null };
 
 export function getCharge(db: Db, accountId: number, period: string): ChargeRow | undefined {
@@ -12,13 +11,6 @@ export function getCharge(db: Db, accountId: number, period: string): ChargeRow 
     db,
     'SELECT account_id, period, basis, kwh, amount_kopecks, source, due_on, closed_at FROM charges WHERE account_id = ? AND period = ?',
   ).get(accountId, period) as ChargeRow | undefined;
-}
-
-export function listChargeLines(db: Db, accountId: number, period: string): ChargeLineRow[] {
-  return prepared(
-    db,
-    'SELECT zone, band, kwh, kopecks_per_kwh, amount_kopecks FROM charge_lines WHERE account_id = ? AND period = ? ORDER BY zone, band',
-  ).all(accountId, period) as ChargeLineRow[];
 }
 
 /** The balance before the period: every entry booked to an earlier period (or to none, as an opening entry). */

@@ -8,7 +8,6 @@ import type { Clock } from '../platform/clock.ts';
 import { csvField, decodeCsv, splitCsvLine } from './csv.ts';
 import { applyLine, Reject } from './import-lines.ts';
 
-export { decodeCsv, splitCsvLine } from './csv.ts';
 
 export type ImportKind = 'accounts' | 'meters' | 'tariffs' | 'charges' | 'payments';
 
@@ -21,7 +20,7 @@ export const importColumns: Record<ImportKind, string[]> = {
 };
 
 /** Headers a kind also accepts: charges may carry their lines by zone and band (the six-column files still load). */
-export const importColumnVariants: Partial<Record<ImportKind, string[][]>> = {
+const importColumnVariants: Partial<Record<ImportKind, string[][]>> = {
   charges: [[...importColumns.charges, 'lines']],
 };
 

@@ -4,13 +4,12 @@ import {
   getCharge,
   getPaymentByOrderNumber,
   insertImportedPayment,
-  listChargeLinesOf,
   replaceChargeWithImported,
   upsertAccount,
   upsertMeter,
   upsertTariff,
 } from '../../db/billing/exchange.ts';
-import type { ChargeLine } from '../../db/billing/charges.ts';
+import { listChargeLines, type ChargeLine } from '../../db/billing/charges.ts';
 import { appendLedgerEntry, insertCharge } from '../../db/billing/monthly-close.ts';
 import type { Db } from '../../db/connection.ts';
 import { nowSeconds } from '../platform/clock.ts';
@@ -125,7 +124,7 @@ function importCharge(db: Db, { f, now, once }: Line): Outcome {
     appendLedgerEntry(db, { account_id, at: now, kind: 'charge', period, amount_kopecks: row.amount_kopecks, payment_id: null, note: 'billing import' });
     return 'inserted';
   }
-  const sameLines = JSON.stringify(listChargeLinesOf(db, account_id, period)) === JSON.stringify(lines);
+  const sameLines = JSON.stringify(listChargeLines(db, account_id, period)) === JSON.stringify(lines);
   if (existing.source === 'imported' && sameLines && existing.amount_kopecks === row.amount_kopecks && existing.kwh === row.kwh && existing.basis === row.basis && existing.due_on === row.due_on) return 'unchanged';
   replaceChargeWithImported(db, row, lines);
   const difference = row.amount_kopecks - existing.amount_kopecks;

@@ -1,13 +1,12 @@
 // The data of a bill: the charge of a closed period with its lines, the meter's readings, the
 // ledger's recalculations and payments, the balances, and the payment QR code's payload.
 import { getAccountById, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
-import type { ChargeRow } from '../../db/billing/charges.ts';
+import { listChargeLines, type ChargeRow } from '../../db/billing/charges.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import {
   acceptedSubmissionOfPeriod,
   getCharge,
   ledgerSumBeforePeriod,
-  listChargeLines,
   listLedgerOfPeriod,
   previousAcceptedPeriod,
   type LedgerRow,

@@ -19,10 +19,9 @@ export { csvMoney, toCsv } from './csv.ts';
 
 export type Range = { from: string; to: string };
 export type Extent = { first: string; last: string };
-export type RangeValues = { from: string; to: string };
 export type RangeResult =
-  | { ok: true; range: Range; values: RangeValues; notice: string | null }
-  | { ok: false; errors: Record<string, string>; values: RangeValues };
+  | { ok: true; range: Range; values: Range; notice: string | null }
+  | { ok: false; errors: Record<string, string>; values: Range };
 
 export type Submission = {
   seq: number;

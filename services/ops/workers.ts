@@ -8,7 +8,7 @@ import type { Logger } from '../platform/logger.ts';
 const quickDeathMs = 5_000;
 
 export function runWorkers(count: number, logger: Logger): void {
-  const live = new Set<Worker>();
+  /** The live workers, with when each started. */
   const startedAt = new Map<Worker, number>();
   let stopping = false;
   let quickDeaths = 0;
@@ -16,22 +16,21 @@ export function runWorkers(count: number, logger: Logger): void {
   function fork(): void {
     if (stopping) return;
     const worker = cluster.fork();
-    live.add(worker);
     startedAt.set(worker, Date.now());
     logger.info({ worker: worker.process.pid }, 'worker started');
   }
 
   cluster.on('exit', (worker, code, signal) => {
-    live.delete(worker);
+    const started = startedAt.get(worker) ?? 0;
+    startedAt.delete(worker);
     if (stopping) {
-      if (live.size === 0) {
+      if (startedAt.size === 0) {
         logger.info('all workers stopped');
         process.exit(0);
       }
       return;
     }
-    quickDeaths = Date.now() - (startedAt.get(worker) ?? 0) < quickDeathMs ? quickDeaths + 1 : 0;
-    startedAt.delete(worker);
+    quickDeaths = Date.now() - started < quickDeathMs ? quickDeaths + 1 : 0;
     const delayMs = Math.min(30_000, 200 * 2 ** Math.min(quickDeaths, 8));
     logger.warn({ worker: worker.process.pid, code, signal, restartInMs: delayMs }, 'worker died: starting another');
     setTimeout(fork, delayMs);
@@ -40,9 +39,9 @@ export function runWorkers(count: number, logger: Logger): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, workers: live.size }, 'stopping the workers');
-    if (live.size === 0) process.exit(0);
-    for (const worker of live) worker.process.kill('SIGTERM');
+    logger.info({ signal, workers: startedAt.size }, 'stopping the workers');
+    if (startedAt.size === 0) process.exit(0);
+    for (const worker of startedAt.keys()) worker.process.kill('SIGTERM');
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
