@@ -2,14 +2,13 @@
 // the app under `node --cpu-prof` (NODE_ENV=production) loaded by autocannon with one scenario,
 // then the 15 functions with the most self time, and the same by file.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { constants, copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
-import { freePort, projectRoot, stopChild, waitUntilServing, type Child } from './children.ts';
+import { freePort, startChild, stopChild, waitUntilServing } from './children.ts';
 import { printSelfTimes, selfTimes } from './cpu-profile.ts';
 import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { productionBenchEnv } from './production-env.ts';
@@ -34,22 +33,22 @@ const databasePath = join(dir, 'svet.db');
 copyFileSync(cachedDemoDatabase(Number(values.accounts), 3), databasePath, constants.COPYFILE_FICLONE);
 const port = await freePort();
 const app = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', 'server.ts'], { cwd: projectRoot, env: { ...process.env, ...productionBenchEnv(port, databasePath) }, stdio: ['ignore', 'pipe', 'pipe'] });
-const child: Child = { name: 'app', process: server, output: [] };
-server.stdout.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
-server.stderr.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+const child = startChild('app', 'server.ts', [], { ...process.env, ...productionBenchEnv(port, databasePath) }, ['--cpu-prof', '--cpu-prof-dir', dir]);
 try {
-  await waitUntilServing(child, `${app}/login`);
-  const session = await logIn(app, demoUser.accountNumber, demoUser.password);
-  const targets = { hello: app, app, staticHome: app, session, readingBody: await readingFormBody(app, session), api: await apiLogIn(app, demoUser.accountNumber, demoUser.password) };
-  const request = scenario.request(targets);
-  const result = await autocannon({ ...request, method: request.method ?? 'GET', connections: 50, duration: Number(values.duration) });
-  console.log(`${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, ${values.accounts} лицевых счетов, ${values.duration} с, 50 соединений\n`);
+  try {
+    await waitUntilServing(child, `${app}/login`);
+    const session = await logIn(app, demoUser.accountNumber, demoUser.password);
+    const targets = { hello: app, app, staticHome: app, session, readingBody: await readingFormBody(app, session), api: await apiLogIn(app, demoUser.accountNumber, demoUser.password) };
+    const request = scenario.request(targets);
+    const result = await autocannon({ ...request, method: request.method ?? 'GET', connections: 50, duration: Number(values.duration) });
+    console.log(`${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, ${values.accounts} лицевых счетов, ${values.duration} с, 50 соединений\n`);
+  } finally {
+    // SIGTERM: the server stops gracefully, and Node writes the profile as it exits.
+    await stopChild(child);
+  }
+  const profile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!profile) throw new Error(`no .cpuprofile written:\n${child.output.join('')}`);
+  printSelfTimes(selfTimes(join(dir, profile)));
 } finally {
-  // SIGTERM: the server stops gracefully, and Node writes the profile as it exits.
-  await stopChild(child);
+  rmSync(dir, { recursive: true, force: true });
 }
-const profile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-if (!profile) throw new Error(`no .cpuprofile written:\n${child.output.join('')}`);
-printSelfTimes(selfTimes(join(dir, profile)));
-rmSync(dir, { recursive: true, force: true });

@@ -69,7 +69,3 @@ export function markOutboxSent(db: Db, id: number, at: number): void {
 export function markOutboxFailed(db: Db, id: number, error: string, nextAttemptAt: number): void {
   prepared(db, 'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error, nextAttemptAt, id);
 }
-
-export function countPendingOutbox(db: Db): number {
-  return (prepared(db, 'SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL').get() as { n: number }).n;
-}

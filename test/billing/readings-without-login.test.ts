@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createClient, type Client } from '../helpers/http.ts';
 import { seedAccount, seedMonthlyCharge, seedReading, seedTariffs, setBalance, type SeededAccount } from '../helpers/fixtures.ts';
+import { hashSecret } from '../../services/platform/tokens.ts';
 
 const nbsp = '\u00a0';
 const wrongProofText = 'Номер лицевого счёта и заводской номер счётчика не подходят друг к другу';
@@ -245,6 +246,7 @@ guest('the readings POST trusts only the grant: no cookie, a forged one, an expi
   // Only the hash of the token is stored.
   const token = late.client.cookie('svet_readings')!;
   assert.is((app.db.prepare('SELECT count(*) AS n FROM reading_grants WHERE token_hash = ?').get(token) as { n: number }).n, 0);
+  assert.is((app.db.prepare('SELECT count(*) AS n FROM reading_grants WHERE token_hash = ?').get(hashSecret(token)) as { n: number }).n, 1, 'its hash is');
 });
 
 guest('every form needs its CSRF token', async ({ app }) => {

@@ -21,7 +21,6 @@ const offCustomerPath: Record<string, string> = {
   'db/ops/audit.ts listAuditEntries': "the operators' audit log page",
   'db/support/support.ts searchAccounts': "the operators' search; a piece of an address needs a full-text index",
   'db/platform/outbox.ts listRecentOutboxMessages': "the developers' mailbox page, off in production",
-  'db/platform/outbox.ts countPendingOutbox': 'no caller; it reads the partial index outbox_pending, which holds only the pending letters',
 };
 
 /** Sorts whose rows are all on the page anyway (a user's few sessions, a request's attachments). */

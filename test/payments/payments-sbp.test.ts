@@ -173,8 +173,7 @@ test('a callback and the reconciler racing (and the page, twice): credited once,
 test('the same form sent twice (a double click on «По СБП»): one order, one QR code', async ({ app }) => {
   const { client, home, accountId } = await setup(app);
   const started = await startSbp(client, home, { readings: { zone1: '1100' } });
-  const form = { ...Object.fromEntries(started.order.$('form[action$="/pay/order"] input[type="hidden"]').toArray().map((el) => [started.order.$(el).attr('name')!, started.order.$(el).attr('value') ?? ''])), amount: String(started.order.$('#amount').val()), email: 'x@example.ru', consent: 'yes', method: 'sbp' };
-  delete (form as Record<string, string>)._csrf;
+  const form = { ...orderForm(started.order), amount: String(started.order.$('#amount').val()), email: 'x@example.ru', consent: 'yes', method: 'sbp' };
   const again = await client.post(`${home}pay/order`, form);
   assert.is(again.location, `${home}payments/${started.paymentId}`);
   assert.is((app.db.prepare('SELECT count(*) AS n FROM payments WHERE account_id = ?').get(accountId) as { n: number }).n, 1);
@@ -183,8 +182,7 @@ test('the same form sent twice (a double click on «По СБП»): one order, o
 test('the bank refuses the QR code: the order ends declined, the form is shown again with the reason', async ({ app }) => {
   const { client, home } = await setup(app);
   const order = await client.post(`${home}pay`, { zone1: '1100' });
-  const form = Object.fromEntries(order.$('form[action$="/pay/order"] input[type="hidden"]').toArray().map((el) => [order.$(el).attr('name')!, order.$(el).attr('value') ?? '']));
-  delete form._csrf;
+  const form = orderForm(order);
   app.bank.behaviour.qrError = { code: '10', message: 'СБП для магазина не подключён' };
   const failed = await client.post(`${home}pay/order`, { ...form, amount: String(order.$('#amount').val()), email: 'x@example.ru', consent: 'yes', method: 'sbp' });
   assert.is(failed.status, 502);
