@@ -26,19 +26,18 @@ const zoneFields = ['zone1', 'zone2', 'zone3'];
 
 type ValidReading = Extract<CheckedReading, { kind: 'valid' }>;
 
-/** The readings travel in hidden fields and another submission may have come first: checked again. */
+/** The readings as step 1 checks them, and again at the order (they travel in hidden fields, and another submission may have come first). */
 function recheckedReading(
   readings: Services['readings'],
   row: AccountRow,
   meter: MeterRow | undefined,
   body: Record<string, unknown>,
+  formMessage?: string,
 ): { ok: true; reading: ValidReading | null } | { ok: false; status: number; page: Record<string, unknown> } {
   if (!meter) return { ok: true, reading: null };
   const values = keptValues(body, zoneFields.slice(0, meter.zones));
   const checked = readings.check(row, meter, body, body.confirm === 'yes');
-  if (checked.kind === 'invalid') {
-    return { ok: false, status: 422, page: { values, errors: { form: 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта. Введите показания.', ...checked.errors } } };
-  }
+  if (checked.kind === 'invalid') return { ok: false, status: 422, page: { values, errors: formMessage ? { form: formMessage, ...checked.errors } : checked.errors } };
   if (checked.kind === 'confirm') return { ok: false, status: 200, page: { values, confirmation: checked.confirmation } };
   return { ok: true, reading: checked };
 }
@@ -126,19 +125,15 @@ export function paymentRoutes(services: Services): Router {
 
   account.post('/pay', (req: Request, res: Response) => {
     const { account: row, meter } = subject(res);
-    if (!meter) return renderOrder(res, 200, { reading: null });
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = keptValues(body, zoneFields.slice(0, meter.zones));
-    const checked = readings.check(row, meter, body, body.confirm === 'yes');
-    if (checked.kind === 'invalid') return renderReadings(res, 422, { values, errors: checked.errors });
-    if (checked.kind === 'confirm') return renderReadings(res, 200, { values, confirmation: checked.confirmation });
-    renderOrder(res, 200, { reading: checked });
+    const recheck = recheckedReading(readings, row, meter, (req.body ?? {}) as Record<string, unknown>);
+    if (!recheck.ok) return renderReadings(res, recheck.status, recheck.page);
+    renderOrder(res, 200, { reading: recheck.reading });
   });
 
   account.post('/pay/order', async (req: Request, res: Response) => {
     const { account: row, meter } = subject(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const recheck = recheckedReading(readings, row, meter, body);
+    const recheck = recheckedReading(readings, row, meter, body, 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта. Введите показания.');
     if (!recheck.ok) return renderReadings(res, recheck.status, recheck.page);
     const { reading } = recheck;
     const values = keptValues(body, ['amount', 'email', 'consent']);
