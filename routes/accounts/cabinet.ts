@@ -2,8 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services/index.ts';
-import { readingStatusLabels } from '../../services/platform/labels.ts';
-import { zoneNames } from '../../services/billing/tariffs.ts';
+import { readingDoneLocals } from '../billing/reading-done.ts';
 import { fields, keptValues, parseForm } from '../forms.ts';
 import { requireUser } from '../middleware/auth-guards.ts';
 import { requestContext } from '../request-context.ts';
@@ -97,15 +96,7 @@ export function cabinetRoutes(services: Services): Router {
       return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     }
     const consumption = readings.consumptionOf(accountRow.id, meter, rows);
-    res.render('pages/cabinet/reading-done', {
-      title: 'Показания приняты',
-      section: 'home',
-      rows,
-      meter,
-      estimate: readings.estimate(accountRow, meter, consumption),
-      zoneNames: zoneNames[meter.zones],
-      statusLabel: readingStatusLabels[rows[0].status],
-    });
+    res.render('pages/cabinet/reading-done', { ...readingDoneLocals(rows, meter, readings.estimate(accountRow, meter, consumption)), section: 'home' });
   });
 
   account.get('/accounts/new', (_req, res) => {

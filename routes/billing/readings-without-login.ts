@@ -4,9 +4,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { grantSeconds, withoutLoginMessages } from '../../services/billing/readings-without-login.ts';
-import { zoneNames } from '../../services/billing/tariffs.ts';
+import { readingDoneLocals } from './reading-done.ts';
 import type { Services } from '../../services/index.ts';
-import { readingStatusLabels } from '../../services/platform/labels.ts';
 import { fields, keptValues, parseForm } from '../forms.ts';
 import type { CookieSettings } from '../middleware/cookies.ts';
 import { requestContext } from '../request-context.ts';
@@ -101,16 +100,7 @@ export function readingsWithoutLoginRoutes(services: Services, cookies: CookieSe
   router.get('/readings/done', (req, res) => {
     const result = guest.done(tokenOf(req));
     if (!result) return expired(res);
-    const { rows, meter, estimate } = result;
-    res.render('pages/cabinet/reading-done', {
-      title: rows[0].status === 'review' ? 'Показания переданы на проверку' : 'Показания приняты',
-      guest: true,
-      rows,
-      meter,
-      estimate,
-      zoneNames: zoneNames[meter.zones],
-      statusLabel: readingStatusLabels[rows[0].status],
-    });
+    res.render('pages/cabinet/reading-done', { ...readingDoneLocals(result.rows, result.meter, result.estimate), guest: true });
   });
 
   return router;
