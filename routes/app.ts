@@ -1,6 +1,5 @@
 // Builds the Express app: middleware in one fixed order, then the route tables.
 import cookieParser from 'cookie-parser';
-import ejs from 'ejs';
 import express, { Router, type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../services/index.ts';
@@ -30,10 +29,10 @@ import { csrfProtection } from './middleware/csrf.ts';
 import { errorHandler, notFound, type ErrorLog } from './middleware/errors.ts';
 import './middleware/locals.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { renderTemplate, viewsDir } from '../services/platform/templates.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { setUpSessions } from './middleware/sessions.ts';
 
-const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
 const staticDir = fileURLToPath(new URL('../static', import.meta.url));
 
 /** options.log receives unhandled errors (tests collect them); options.logger replaces services.logger. */
@@ -43,9 +42,15 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   const app = express();
   const cookies = cookieSettings(config);
 
-  // Includes are absolute from views/ ('/partials/field'); templates are cached in production.
+  // Templates are compiled once in production, on every render elsewhere (see services/platform/templates.ts).
   app.engine('ejs', (path, data, callback) => {
-    ejs.renderFile(path, data as ejs.Data, { root: viewsDir, cache: config.isProduction }, callback);
+    let html: string;
+    try {
+      html = renderTemplate(path, data, { cache: config.isProduction });
+    } catch (error) {
+      return callback(error);
+    }
+    callback(null, html);
   });
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);

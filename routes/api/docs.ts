@@ -1,14 +1,13 @@
 // /api/v1/docs: the OpenAPI document as a page a mobile developer can read in a browser,
 // rendered here from the same document (no scripts, nothing from a CDN).
-import ejs from 'ejs';
-import { fileURLToPath } from 'node:url';
+import { renderTemplate, viewsDir } from '../../services/platform/templates.ts';
 
 type Operation = { summary?: string; tags?: string[]; security?: unknown[]; parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, Answer> };
 type Parameter = { name: string; in: string; required?: boolean; description?: string };
 type Answer = { description: string; content?: Record<string, { schema: unknown }> };
 type Document = { info: { title: string; description?: string }; servers?: { url: string }[]; paths?: Record<string, Record<string, Operation> | undefined> };
 
-const template = fileURLToPath(new URL('../../views/pages/api/docs.ejs', import.meta.url));
+const template = `${viewsDir}pages/api/docs.ejs`;
 const pretty = (schema: unknown) => JSON.stringify(schema, null, 2);
 
 function operationsOf(doc: Document) {
@@ -27,7 +26,7 @@ function operationsOf(doc: Document) {
   );
 }
 
-export function docsPage(document: unknown): Promise<string> {
+export function docsPage(document: unknown): string {
   const doc = document as Document;
-  return ejs.renderFile(template, { doc, operations: operationsOf(doc) }, { cache: true });
+  return renderTemplate(template, { doc, operations: operationsOf(doc) }, { cache: true });
 }

@@ -41,8 +41,8 @@ export function apiApp(services: Services, log: (error: unknown) => void) {
   const document = api.getOpenAPI31Document(documentInfo(services.config.company.appName, `${services.config.baseUrl}/api/v1`));
   api.get('/openapi.json', (c) => c.json(document, 200, { 'Cache-Control': 'public, max-age=300' }));
   // The document is fixed once built: its page is rendered at the first ask and kept.
-  let docs: Promise<string> | null = null;
-  api.get('/docs', async (c) => c.html(await (docs ??= docsPage(document)), 200, { 'Cache-Control': 'public, max-age=300' }));
+  let docs: string | null = null;
+  api.get('/docs', (c) => c.html((docs ??= docsPage(document)), 200, { 'Cache-Control': 'public, max-age=300' }));
   return routes;
 }
 

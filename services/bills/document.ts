@@ -1,12 +1,11 @@
 // The bill as documents: the standalone printable HTML, the e-mail letter, the PDF's file name,
 // and the fingerprint that tells whether a cached PDF still shows the same bill.
-import ejs from 'ejs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { renderTemplate, viewsDir } from '../platform/templates.ts';
 import type { Bill, BillsContext } from './bills.ts';
 
-const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
 const billCssPath = fileURLToPath(new URL('../../static/bill.css', import.meta.url));
 
 // Read once: the stylesheet is part of the code, like the templates.
@@ -17,7 +16,7 @@ function css({ state }: BillsContext): string {
 /** The standalone printable document (for Chromium and the e-mail): styles inline, nothing fetched. */
 export async function documentHtml(deps: BillsContext, bill: Bill): Promise<string> {
   const { company, format } = deps;
-  const html = await ejs.renderFile(`${viewsDir}bills/document.ejs`, { bill, company, format }, { root: viewsDir, cache: true });
+  const html = renderTemplate(`${viewsDir}bills/document.ejs`, { bill, company, format }, { cache: true });
   // Our own stylesheet, inserted here rather than through the template so that <%= %> never escapes it.
   return html.replace('<!--bill-css-->', () => `<style>${css(deps)}</style>`);
 }
@@ -39,9 +38,7 @@ export function fileName(bill: Bill): { utf8: string; ascii: string } {
 export async function letterFor({ company, format }: BillsContext, bill: Bill): Promise<{ subject: string; text: string; html: string }> {
   const subject = `Счёт за электроэнергию за ${bill.periodName}, лицевой счёт ${bill.account.number}`;
   const locals = { bill, company, format, subject };
-  const [html, text] = await Promise.all([
-    ejs.renderFile(`${viewsDir}bills/letter.html.ejs`, locals, { cache: true }),
-    ejs.renderFile(`${viewsDir}bills/letter.txt.ejs`, locals, { cache: true, escape: (s: unknown) => String(s) }),
-  ]);
+  const html = renderTemplate(`${viewsDir}bills/letter.html.ejs`, locals, { cache: true });
+  const text = renderTemplate(`${viewsDir}bills/letter.txt.ejs`, locals, { cache: true, text: true });
   return { subject, html, text };
 }

@@ -1,9 +1,8 @@
 // Renders the Russian letters (HTML and plain text) from views/emails.
-import ejs from 'ejs';
-import { fileURLToPath } from 'node:url';
 import type { Company } from './config.ts';
+import { renderTemplate, viewsDir } from './templates.ts';
 
-const emailsDir = fileURLToPath(new URL('../../views/emails/', import.meta.url));
+const emailsDir = `${viewsDir}emails/`;
 
 export type RenderedLetter = { subject: string; text: string; html: string };
 
@@ -12,10 +11,8 @@ export type Letters = ReturnType<typeof createLetters>;
 export function createLetters(company: Company, baseUrl: string) {
   async function render(name: string, subject: string, data: Record<string, unknown>): Promise<RenderedLetter> {
     const locals = { ...data, company, baseUrl, subject };
-    const [html, text] = await Promise.all([
-      ejs.renderFile(`${emailsDir}${name}.html.ejs`, locals, { cache: true }),
-      ejs.renderFile(`${emailsDir}${name}.txt.ejs`, locals, { cache: true, escape: (s: unknown) => String(s) }),
-    ]);
+    const html = renderTemplate(`${emailsDir}${name}.html.ejs`, locals, { cache: true });
+    const text = renderTemplate(`${emailsDir}${name}.txt.ejs`, locals, { cache: true, text: true });
     return { subject, html, text };
   }
 

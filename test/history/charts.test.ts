@@ -1,13 +1,11 @@
 // The SVG chart geometry (services/charts.ts) and its drawing (views/partials/chart-bars.ejs).
 import * as cheerio from 'cheerio';
-import ejs from 'ejs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { monthlyChart, niceStep, type ChartInput } from '../../services/history/charts.ts';
 import { formatMoney } from '../../services/platform/format.ts';
+import { renderTemplate, viewsDir } from '../../services/platform/templates.ts';
 
-const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
 
 const input = (values: (number | null)[], line: (number | null)[] = []): ChartInput => ({
   id: 'c',
@@ -60,7 +58,7 @@ test('a line series breaks where a value is missing; long ranges widen and thin 
 
 test('the partial draws an accessible SVG with data attributes', async () => {
   const chart = monthlyChart(input([100_000, 50_000], [90_000, 80_000]));
-  const html = await ejs.renderFile(`${viewsDir}/partials/chart-bars.ejs`, { chart }, { root: viewsDir });
+  const html = renderTemplate(`${viewsDir}partials/chart-bars.ejs`, { chart });
   const $ = cheerio.load(html);
   const svg = $('svg#c');
   assert.is(svg.attr('role'), 'img');

@@ -1,6 +1,5 @@
 // The sandbox bank's hosted pages (they work with JS off): the card form, the 3-D Secure-like
 // code step, and the redirect back to the shop once the order is paid or declined.
-import ejs from 'ejs';
 import type { Express, Request, Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { countSandboxCodeAttempt, getSandboxOrder, moveSandboxOrder, type SandboxOrderRow } from '../../../db/payments/sandbox-bank.ts';
@@ -10,6 +9,7 @@ import { notify } from './callbacks.ts';
 import { current } from './orders.ts';
 import type { SandboxContext } from './sandbox-bank.ts';
 import { formatMoney } from '../../platform/format.ts';
+import { renderTemplate } from '../../platform/templates.ts';
 
 const viewsDir = fileURLToPath(new URL('../../../views/pages/sandbox-bank/', import.meta.url));
 const codeForConfirmation = '123456';
@@ -80,14 +80,15 @@ export function render(bank: SandboxContext, res: Response, status: number, view
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  ejs.renderFile(`${viewsDir}${view}.ejs`, { ...data, money: formatMoney }, { root: viewsDir, cache: true }, (error, html) => {
-    if (error) {
-      bank.log('render failed', error);
-      res.status(500).type('text/plain; charset=utf-8').send('Ошибка платёжной страницы');
-      return;
-    }
-    res.status(status).type('html').send(html);
-  });
+  let html: string;
+  try {
+    html = renderTemplate(`${viewsDir}${view}.ejs`, { ...data, money: formatMoney }, { cache: true });
+  } catch (error) {
+    bank.log('render failed', error);
+    res.status(500).type('text/plain; charset=utf-8').send('Ошибка платёжной страницы');
+    return;
+  }
+  res.status(status).type('html').send(html);
 }
 
 /** Back to the shop: to its return URL when paid, else to its fail URL (if it gave one). */
