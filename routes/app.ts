@@ -80,6 +80,13 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
     next();
   });
 
+  // One account's pages: the user and the link's ownership are checked once, then the area routers.
+  // Mounted before the public routers, so a cabinet request does not try each of their routes first.
+  const account = Router({ mergeParams: true });
+  app.use('/a/:link', requireUser, requireOwnLink(services), account);
+  account.use(cabinetRoutes(services), historyRoutes(services), paymentRoutes(services), billRoutes(services));
+  account.use(settingsRoutes(services, cookies), supportRoutes(services), securityRoutes(services, cookies));
+
   app.use(trustedDeviceLocals(services, cookies));
   app.use(authRoutes(services, cookies));
   app.use(pinRoutes(services, cookies));
@@ -90,11 +97,6 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(merchantPageRoutes());
   app.use(accountSwitchRoutes(services));
   app.use(paymentCallbackRoutes(services));
-  // One account's pages: the user and the link's ownership are checked once, then the area routers.
-  const account = Router({ mergeParams: true });
-  app.use('/a/:link', requireUser, requireOwnLink(services), account);
-  account.use(cabinetRoutes(services), historyRoutes(services), paymentRoutes(services), billRoutes(services));
-  account.use(settingsRoutes(services, cookies), supportRoutes(services), securityRoutes(services, cookies));
   app.use('/ops', operatorRoutes(services, cookies));
   app.use('/ops', opsSupportRoutes(services));
   if (!config.isProduction) app.use(devRoutes(services));
