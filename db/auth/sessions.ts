@@ -1,5 +1,6 @@
 import type { Db } from '../connection.ts';
 import { prepared } from '../prepared.ts';
+import type { UserRow } from './users.ts';
 
 export type SessionRow = {
   id: string;
@@ -18,10 +19,36 @@ export function insertSession(db: Db, session: SessionRow): void {
   ).run(session);
 }
 
-export function getSessionById(db: Db, id: string): SessionRow | undefined {
-  return prepared(db, 'SELECT id, user_id, created_at, last_seen_at, user_agent, ip FROM sessions WHERE id = ?').get(id) as
-    | SessionRow
-    | undefined;
+/** The user's columns beside the session's, each as user_<column>. */
+type SessionWithUserRow = SessionRow & { [K in Exclude<keyof UserRow, 'id'> as `user_${K}`]: UserRow[K] };
+
+/**
+ * A session with its user, in one statement: the session's key, then the user's (a session's user
+ * exists: deleting a user deletes its sessions).
+ */
+export function getSessionWithUser(db: Db, id: string): { session: SessionRow; user: UserRow } | undefined {
+  const row = prepared(
+    db,
+    `SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.user_agent, s.ip,
+            u.account_id AS user_account_id, u.email AS user_email, u.phone AS user_phone, u.password_hash AS user_password_hash,
+            u.created_at AS user_created_at, u.activated_at AS user_activated_at, u.password_changed_at AS user_password_changed_at
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ?`,
+  ).get(id) as SessionWithUserRow | undefined;
+  if (!row) return undefined;
+  return {
+    session: { id: row.id, user_id: row.user_id, created_at: row.created_at, last_seen_at: row.last_seen_at, user_agent: row.user_agent, ip: row.ip },
+    user: {
+      id: row.user_id,
+      account_id: row.user_account_id,
+      email: row.user_email,
+      phone: row.user_phone,
+      password_hash: row.user_password_hash,
+      created_at: row.user_created_at,
+      activated_at: row.user_activated_at,
+      password_changed_at: row.user_password_changed_at,
+    },
+  };
 }
 
 export function touchSession(db: Db, id: string, at: number): void {

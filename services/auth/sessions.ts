@@ -5,12 +5,12 @@ import {
   deleteSession,
   deleteUserCredentialsBesidesPassword,
   deleteUserSessions,
-  getSessionById,
+  getSessionWithUser,
   insertSession,
   touchSession,
   type SessionRow,
 } from '../../db/auth/sessions.ts';
-import { getUserById, type UserRow } from '../../db/auth/users.ts';
+import type { UserRow } from '../../db/auth/users.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { constantTimeEqual, hashSecret, randomToken } from '../platform/tokens.ts';
 
@@ -48,15 +48,16 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits) {
     validate(token: string): ValidSession | null {
       if (!/^[a-z2-7]{32}$/.test(token)) return null;
       const id = hashSecret(token);
-      const session = getSessionById(db, id);
-      if (!session || !constantTimeEqual(session.id, id)) return null;
+      // One statement for the session and its user: this runs on every logged-in request.
+      const found = getSessionWithUser(db, id);
+      if (!found || !constantTimeEqual(found.session.id, id)) return null;
+      const { session, user } = found;
       const now = nowSeconds(clock);
       if (isExpired(session, now)) {
         deleteSession(db, id);
         return null;
       }
-      const user = getUserById(db, session.user_id);
-      if (!user || user.activated_at === null) return null;
+      if (user.activated_at === null) return null;
       if (now - session.last_seen_at >= touchEverySeconds) {
         touchSession(db, id, now);
         session.last_seen_at = now;
