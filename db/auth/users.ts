@@ -71,15 +71,6 @@ export function insertAccountLink(db: Db, link: { user_id: number; account_id: n
   return Number(result.lastInsertRowid);
 }
 
-export function getUserLink(db: Db, userId: number, linkId: number): AccountLinkRow | undefined {
-  return prepared(
-    db,
-    `SELECT l.id, l.user_id, l.account_id, l.is_primary, l.created_at, a.number, a.address
-       FROM account_links l JOIN accounts a ON a.id = l.account_id
-      WHERE l.id = ? AND l.user_id = ?`,
-  ).get(linkId, userId) as AccountLinkRow | undefined;
-}
-
 export function listUserLinks(db: Db, userId: number): AccountLinkRow[] {
   return prepared(
     db,

@@ -15,13 +15,13 @@ export const requireUser: RequestHandler = (_req, res, next) => {
 export function requireOwnLink(services: Services): RequestHandler {
   return (req, res, next) => {
     const user = res.locals.user!;
-    const link = services.cabinet.linkFor(user.id, String(req.params.link), requestContext(req));
-    if (!link) {
+    const own = services.cabinet.linkFor(user.id, String(req.params.link), requestContext(req));
+    if (!own) {
       res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
       return;
     }
-    res.locals.link = link;
-    res.locals.links = services.cabinet.links(user.id);
+    res.locals.link = own.link;
+    res.locals.links = own.links;
     next();
   };
 }

@@ -1,7 +1,7 @@
 // Which accounts a user may open, and linking more: every cabinet page goes through linkFor.
 import { getAccountByNumber } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
-import { getUserLink, insertAccountLink, listUserLinks, type AccountLinkRow } from '../../db/auth/users.ts';
+import { insertAccountLink, listUserLinks, type AccountLinkRow } from '../../db/auth/users.ts';
 import type { Audit, AuditContext } from '../ops/audit.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { checkHolderProof } from '../auth/proof.ts';
@@ -14,12 +14,19 @@ export type Cabinet = ReturnType<typeof createCabinet>;
 export function createCabinet(deps: { db: Db; clock: Clock; audit: Audit; throttle: Throttle }) {
   const { db, clock, audit, throttle } = deps;
   return {
-    /** The user's own link, or undefined (and an audit entry) for anything else. */
-    linkFor(userId: number, linkParam: string, context: AuditContext): AccountLinkRow | undefined {
+    /**
+     * The user's own link with all their links (the page's switcher needs them anyway, so one
+     * statement answers both), or undefined (and an audit entry) for anything else.
+     */
+    linkFor(userId: number, linkParam: string, context: AuditContext): { link: AccountLinkRow; links: AccountLinkRow[] } | undefined {
       const linkId = /^[1-9]\d{0,15}$/.test(linkParam) ? Number(linkParam) : NaN;
-      const link = Number.isSafeInteger(linkId) ? getUserLink(db, userId, linkId) : undefined;
-      if (!link) audit.record(context, { event: 'access.foreign_link', userId, detail: { link: linkParam.slice(0, 40) } });
-      return link;
+      const links = Number.isSafeInteger(linkId) ? listUserLinks(db, userId) : [];
+      const link = links.find((own) => own.id === linkId);
+      if (!link) {
+        audit.record(context, { event: 'access.foreign_link', userId, detail: { link: linkParam.slice(0, 40) } });
+        return undefined;
+      }
+      return { link, links };
     },
 
     links(userId: number): AccountLinkRow[] {
