@@ -23,26 +23,29 @@ export type ReadingRow = {
 const readingColumns = 'account_id, period, seq, zone, meter_id, value, submitted_at, source, status, reason, early, rollover, user_id';
 
 /**
- * The newest accepted reading of one zone of a meter, from periods before `beforePeriod`: by
+ * The newest accepted reading of a zone of a meter, from periods before `before_period`: by
  * submission number, not by period. readings_last_accepted holds that order, so this is one seek
- * plus a step over the zone's few accepted rows of later periods. Without ANALYZE statistics (the
- * app does not run it) the planner would rather take the primary key's range over every earlier
- * period, hence INDEXED BY: it also makes dropping the index an error instead of a slow page.
+ * plus a step over the zone's few accepted rows of later periods, and it covers the key. Without
+ * ANALYZE statistics (the app does not run it) the planner would rather take the primary key's
+ * range over every earlier period, hence INDEXED BY: it also makes dropping the index an error
+ * instead of a slow page.
  */
-const lastAcceptedOfZone = `SELECT ${readingColumns} FROM readings INDEXED BY readings_last_accepted
-  WHERE account_id = ? AND meter_id = ? AND zone = ? AND status = 'accepted' AND period < ?
-  ORDER BY seq DESC, period DESC LIMIT 1`;
+const newestAcceptedKey = `SELECT account_id, period, seq, zone FROM readings INDEXED BY readings_last_accepted
+  WHERE account_id = @account_id AND meter_id = @meter_id AND status = 'accepted' AND period < @before_period`;
+const newestFirst = 'ORDER BY seq DESC, period DESC LIMIT 1';
+
+/**
+ * Every zone a meter can have (the table's CHECK) in one statement: per zone the key's seek above,
+ * then the row by its primary key (a zone the meter lacks, or without a reading, is an empty seek
+ * and no row). UNION ALL yields its parts in order, so the rows come in zone order.
+ */
+const lastAccepted = `SELECT ${readingColumns} FROM readings WHERE (account_id, period, seq, zone) = (${newestAcceptedKey} AND zone = 1 ${newestFirst})
+  UNION ALL SELECT ${readingColumns} FROM readings WHERE (account_id, period, seq, zone) = (${newestAcceptedKey} AND zone = 2 ${newestFirst})
+  UNION ALL SELECT ${readingColumns} FROM readings WHERE (account_id, period, seq, zone) = (${newestAcceptedKey} AND zone = 3 ${newestFirst})`;
 
 /** The newest accepted reading per zone of a meter, from periods before `beforePeriod`, in zone order. */
 export function lastAcceptedReadings(db: Db, accountId: number, meterId: number, beforePeriod: string): ReadingRow[] {
-  const statement = prepared(db, lastAcceptedOfZone);
-  const rows: ReadingRow[] = [];
-  // Every zone a meter can have (the table's CHECK): a zone the meter lacks is an empty seek.
-  for (let zone = 1; zone <= 3; zone++) {
-    const row = statement.get(accountId, meterId, zone, beforePeriod) as ReadingRow | undefined;
-    if (row) rows.push(row);
-  }
-  return rows;
+  return prepared(db, lastAccepted).all({ account_id: accountId, meter_id: meterId, before_period: beforePeriod }) as ReadingRow[];
 }
 
 /** One more than the account's last submission number (readings_by_seq: the last entry of the account's range). */
@@ -106,7 +109,7 @@ export function recentReadings(db: Db, accountId: number, limit: number): Readin
   ) as ReadingRow[];
 }
 
-/** An operator's decision on a submission; INDEXED BY for the reason given at lastAcceptedOfZone. */
+/** An operator's decision on a submission; INDEXED BY for the reason given at newestAcceptedKey. */
 export function setSubmissionStatus(db: Db, accountId: number, seq: number, from: ReadingStatus, to: ReadingStatus, reason: string | null): number {
   const sql = 'UPDATE readings INDEXED BY readings_by_seq SET status = ?, reason = ? WHERE account_id = ? AND seq = ? AND status = ?';
   return prepared(db, sql).run(to, reason, accountId, seq, from).changes;
