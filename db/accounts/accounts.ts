@@ -45,6 +45,25 @@ export function getActiveMeter(db: Db, accountId: number): MeterRow | undefined 
   ).get(accountId) as MeterRow | undefined;
 }
 
+/** The active meter's columns beside the account's, each as meter_<column>; all NULL without one. */
+type AccountWithMeterRow = AccountRow & { [K in Exclude<keyof MeterRow, 'account_id'> as `meter_${K}`]: MeterRow[K] | null };
+
+/** An account and its active meter (none: charged by the norm) in one statement: the account's key, then meters_active_by_account. */
+export function getAccountWithMeter(db: Db, id: number): { account: AccountRow; meter: MeterRow | undefined } | undefined {
+  const row = prepared(
+    db,
+    `SELECT a.id, a.number, a.holder, a.address, a.category, a.norm_kwh, a.balance_kopecks, a.email_delivery, a.paper_refused_at, a.created_at,
+            m.id AS meter_id, m.model AS meter_model, m.serial AS meter_serial, m.zones AS meter_zones, m.digits AS meter_digits,
+            m.installed_on AS meter_installed_on, m.verified_until AS meter_verified_until
+       FROM accounts a LEFT JOIN meters m ON m.account_id = a.id AND m.removed_on IS NULL
+      WHERE a.id = ?`,
+  ).get(id) as AccountWithMeterRow | undefined;
+  if (!row) return undefined;
+  const { meter_id: meterId, meter_model: model, meter_serial: serial, meter_zones: zones, meter_digits: digits, meter_installed_on: installed_on, meter_verified_until: verified_until, ...account } = row;
+  const meter = meterId === null ? undefined : ({ id: meterId, account_id: account.id, model, serial, zones, digits, installed_on, verified_until } as MeterRow);
+  return { account, meter };
+}
+
 export function getLastChargeAmount(db: Db, accountId: number): number | undefined {
   const row = prepared(
     db,

@@ -1,5 +1,5 @@
 // What Главная and Информация show about an account now.
-import { getAccountById, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
+import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { latestCharge, type ChargeRow } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
 import { lastAcceptedReadings, type ReadingRow } from '../../db/billing/readings.ts';
@@ -47,8 +47,7 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
 
   return {
     of(accountId: number): AccountOverview {
-      const account = getAccountById(db, accountId)!;
-      const meter = getActiveMeter(db, accountId);
+      const { account, meter } = getAccountWithMeter(db, accountId)!;
       const today = localDate(clock.now(), company.timeZone);
       const todayIso = isoDay(today);
       const balanceKopecks = account.balance_kopecks;

@@ -1,6 +1,6 @@
 // The monthly close: turns a period's accepted readings into charges (or charges by average or
 // norm), writes the ledger, and leaves alone any account whose period is already charged.
-import { getAccountById, getActiveMeter } from '../../db/accounts/accounts.ts';
+import { getAccountWithMeter } from '../../db/accounts/accounts.ts';
 import {
   acceptedReadingOfPeriod,
   appendLedgerEntry,
@@ -37,8 +37,7 @@ export function createMonthlyClose(deps: MonthlyCloseContext) {
 
 /** Computes one account's charge for the period from what the database holds. */
 function compute({ db }: MonthlyCloseContext, accountId: number, period: string): MonthCharge | 'no-tariff' {
-  const account = getAccountById(db, accountId)!;
-  const meter = getActiveMeter(db, accountId);
+  const { account, meter } = getAccountWithMeter(db, accountId)!;
   const zones = meter?.zones ?? 1;
   const prices = getTariffPrices(db, account.category, zones, `${period}-01`);
   if (prices.length === 0) return 'no-tariff';

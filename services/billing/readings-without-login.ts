@@ -4,7 +4,7 @@
 // its POST, the result — is answered only through that grant, never an account id from the page.
 // The readings' rules are the cabinet's own (readings.ts); the submission is stored as source
 // 'customer' with user_id NULL, and its audit row says withoutLogin.
-import { getAccountById, getAccountByNumber, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
+import { getAccountByNumber, getAccountWithMeter, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { getLiveReadingGrant, insertReadingGrant, spendReadingGrant, type ReadingGrantRow } from '../../db/billing/reading-grants.ts';
 import type { ReadingRow } from '../../db/billing/readings.ts';
 import type { Db } from '../../db/connection.ts';
@@ -74,10 +74,10 @@ function subjectOf({ db, clock }: Deps, token: unknown): Subject | null {
   if (typeof token !== 'string' || !/^[a-z2-7]{32}$/.test(token)) return null;
   const grant = getLiveReadingGrant(db, hashSecret(token), nowSeconds(clock));
   if (!grant) return null;
-  const meter = getActiveMeter(db, grant.account_id);
-  if (!meter || meter.id !== grant.meter_id) return null;
   // The grant's row references the account, so it exists.
-  return { grant, account: getAccountById(db, grant.account_id)!, meter };
+  const { account, meter } = getAccountWithMeter(db, grant.account_id)!;
+  if (!meter || meter.id !== grant.meter_id) return null;
+  return { grant, account, meter };
 }
 
 /** The readings form of the grant's meter: previous values as hints, without their dates. */

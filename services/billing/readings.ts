@@ -1,5 +1,5 @@
 // Meter readings from customers: the rules that accept, question or refuse them.
-import { getAccountById, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
+import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { recentChargeVolumes } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
 import {
@@ -87,7 +87,7 @@ function usualMonthlyKwh({ db }: ReadingsContext, account: AccountRow, period: s
 
 /** The account and its meter now (no meter: charged by the norm). */
 function subject({ db }: ReadingsContext, accountId: number): { account: AccountRow; meter: MeterRow | undefined } {
-  return { account: getAccountById(db, accountId)!, meter: getActiveMeter(db, accountId) };
+  return getAccountWithMeter(db, accountId)!;
 }
 
 function form(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {

@@ -1,6 +1,6 @@
 // The data of a bill: the charge of a closed period with its lines, the meter's readings, the
 // ledger's recalculations and payments, the balances, and the payment QR code's payload.
-import { getAccountById, getActiveMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
+import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { listChargeLines, type ChargeRow } from '../../db/billing/charges.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import {
@@ -47,9 +47,9 @@ export async function statement({ db, company }: BillsContext, accountId: number
 /** Everything on the bill but its QR code, or null when the period has no charge. */
 function billData(db: Db, accountId: number, period: string): Omit<Bill, 'qr'> | null {
   const charge = getCharge(db, accountId, period);
-  const account = getAccountById(db, accountId);
-  if (!charge || !account) return null;
-  const meter = getActiveMeter(db, accountId);
+  const found = getAccountWithMeter(db, accountId);
+  if (!charge || !found) return null;
+  const { account, meter } = found;
   const lines = billLines(db, account, meter, charge, period);
   const totals = ledgerTotals(db, accountId, period, charge);
   return {
