@@ -30,7 +30,8 @@ export type Confirmation = { rollover: number[]; jump: boolean; messages: string
 export type CheckedReading =
   | { kind: 'invalid'; errors: FieldErrors }
   | { kind: 'confirm'; values: number[]; confirmation: Confirmation }
-  | { kind: 'valid'; values: number[]; consumption: number[]; rollover: number[]; jump: boolean };
+  // timing: the period the values were checked for, which submit() stores them under.
+  | { kind: 'valid'; values: number[]; consumption: number[]; rollover: number[]; jump: boolean; timing: ReadingTiming };
 
 export type Estimate = { consumption: number[]; lines: ChargeLine[]; amountKopecks: number };
 
@@ -132,7 +133,7 @@ function check(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body
   if ((rollover.length > 0 || jump) && !confirmed) {
     return { kind: 'confirm', values, confirmation: { rollover, jump, messages: confirmationMessages(meter, rollover, consumption, jump, total) } };
   }
-  return { kind: 'valid', values, consumption, rollover, jump };
+  return { kind: 'valid', values, consumption, rollover, jump, timing };
 }
 
 /** The form error for a field of a zone the meter does not have. */
@@ -166,7 +167,10 @@ function checkField(deps: ReadingsContext, account: AccountRow, meter: MeterRow,
   return 'error' in verdict ? verdict.error : null;
 }
 
-/** Stores a checked, confirmed submission; returns its number. Earlier ones of the period are replaced. */
+/**
+ * Stores a checked, confirmed submission under the period it was checked for (check() ran in
+ * the same request); returns its number. Earlier ones of the period are replaced.
+ */
 function submit(
   deps: ReadingsContext,
   account: AccountRow,
@@ -177,7 +181,7 @@ function submit(
   context: AuditContext,
 ): number {
   const { db, clock, audit } = deps;
-  const timing = timingFor(deps, account.id);
+  const { timing } = checked;
   const now = nowSeconds(clock);
   const seq = db.transaction(() => {
     const next = nextReadingSeq(db, account.id);

@@ -72,7 +72,8 @@ function newOrderNumber({ clock, company }: PaymentsContext): string {
 function createOrder(deps: PaymentsContext, input: StartInput): PaymentRow {
   const { db, clock, readings } = deps;
   const { account, formToken, context } = input;
-  const period = readings.timingFor(account.id).period;
+  // The readings are stored under the period they were checked for; the order names the same one.
+  const period = input.reading?.checked.timing.period ?? readings.timingFor(account.id).period;
   return db.transaction(() => {
     const id = insertCardPayment(db, {
       account_id: account.id,
