@@ -76,15 +76,15 @@ export function cabinetRoutes(services: Services): Router {
   account.post('/readings/check', (req, res) => {
     const { account: accountRow, meter } = readings.subject(res.locals.link!.account_id);
     const zone = Number(req.query.zone);
-    const field = meter ? readings.form(accountRow, meter).zones[zone - 1] : undefined;
-    if (!meter || !field) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
-    const value = (req.body ?? {})[field.field];
+    const value: unknown = (req.body ?? {})[`zone${zone}`];
+    const checked = meter ? readings.checkField(accountRow, meter, zone, value) : null;
+    if (!meter || !checked) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     res.render('pages/cabinet/reading-field', {
-      zone: field,
+      zone: checked.field,
       zones: meter.zones,
       digits: meter.digits,
       value: typeof value === 'string' ? value.slice(0, 20) : '',
-      error: readings.checkField(accountRow, meter, zone, value),
+      error: checked.error,
     });
   });
 

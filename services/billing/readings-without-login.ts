@@ -86,8 +86,12 @@ function form(deps: Deps, token: unknown): GuestForm {
   if (!subject) return { kind: 'none' };
   if (subject.grant.used_seq !== null) return { kind: 'used' };
   const full = deps.readings.form(subject.account, subject.meter);
-  const zones = full.zones.map((zone) => ({ ...zone, previous: zone.previous ? { value: zone.previous.value, submittedAt: null } : null }));
-  return { kind: 'open', accountNumber: subject.account.number, meter: subject.meter, form: { ...full, zones } };
+  return { kind: 'open', accountNumber: subject.account.number, meter: subject.meter, form: { ...full, zones: full.zones.map(withoutDate) } };
+}
+
+/** A zone's previous value is a hint here; its date would tell a stranger when the holder was in. */
+function withoutDate(zone: ZoneState): ZoneState {
+  return { ...zone, previous: zone.previous ? { value: zone.previous.value, submittedAt: null } : null };
 }
 
 function check(deps: Deps, token: unknown, body: Record<string, unknown>, confirmed: boolean): GuestCheck {
@@ -98,11 +102,10 @@ function check(deps: Deps, token: unknown, body: Record<string, unknown>, confir
 
 /** One zone's field with its message as the visitor leaves it; null when there is no such field to check. */
 function checkField(deps: Deps, token: unknown, zone: number, input: unknown): { field: ZoneState; meter: MeterRow; error: string | null } | null {
-  const view = form(deps, token);
-  const field = view.kind === 'open' && Number.isInteger(zone) ? view.form.zones[zone - 1] : undefined;
-  if (view.kind !== 'open' || !field) return null;
-  const subject = subjectOf(deps, token)!;
-  return { field, meter: view.meter, error: deps.readings.checkField(subject.account, subject.meter, zone, input) };
+  const subject = subjectOf(deps, token);
+  if (!subject || subject.grant.used_seq !== null) return null;
+  const checked = deps.readings.checkField(subject.account, subject.meter, zone, input);
+  return checked ? { field: withoutDate(checked.field), meter: subject.meter, error: checked.error } : null;
 }
 
 /**

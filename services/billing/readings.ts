@@ -41,8 +41,8 @@ export type Readings = ReturnType<typeof createReadings>;
 
 type ZoneVerdict = { error: string } | { value: number; rollover: boolean };
 
-/** One zone's typed value against the meter and the last accepted reading. */
-function zoneVerdict(meter: MeterRow, input: unknown, last: ReadingRow | undefined): ZoneVerdict {
+/** One zone's typed value against the meter and the last accepted reading's value. */
+function zoneVerdict(meter: MeterRow, input: unknown, last: { value: number } | undefined): ZoneVerdict {
   const raw = typeof input === 'string' ? input.trim() : '';
   if (raw === '') return { error: 'Введите показания: цифры до запятой' };
   if (!/^\d+$/.test(raw)) return { error: 'Только цифры до запятой: без запятой, пробелов, букв и знаков' };
@@ -160,11 +160,15 @@ function confirmationMessages(meter: MeterRow, rollover: number[], consumption: 
   return messages;
 }
 
-/** The message for one zone's field as the customer leaves it, or null when it is fine so far. */
-function checkField(deps: ReadingsContext, account: AccountRow, meter: MeterRow, zone: number, input: unknown): string | null {
-  if (!Number.isInteger(zone) || zone < 1 || zone > meter.zones) return null;
-  const verdict = zoneVerdict(meter, input, previousReadings(deps, account.id, meter, timingFor(deps, account.id).period)[zone - 1]);
-  return 'error' in verdict ? verdict.error : null;
+/**
+ * One zone's field of the form with its message as the customer leaves it (null when it is fine
+ * so far), checked against the previous reading the field shows; null for a zone the meter lacks.
+ */
+function checkField(deps: ReadingsContext, account: AccountRow, meter: MeterRow, zone: number, input: unknown): { field: ZoneState; error: string | null } | null {
+  const field = Number.isInteger(zone) ? form(deps, account, meter).zones[zone - 1] : undefined;
+  if (!field) return null;
+  const verdict = zoneVerdict(meter, input, field.previous ?? undefined);
+  return { field, error: 'error' in verdict ? verdict.error : null };
 }
 
 /**

@@ -264,6 +264,7 @@ guest('htmx: a zone is checked as the visitor leaves it, only through a grant', 
   const field = await client.post('/readings/submit/check?zone=1', { zone1: '999' }, { 'HX-Request': 'true' });
   assert.is(field.status, 200);
   assert.ok(field.$('#zone1-error').text().includes('меньше предыдущих принятых'));
+  assert.is(field.$('#zone1-hint').text().trim(), 'Предыдущие принятые: 1000. Только цифры до запятой, не больше 6.', 'the value, not its date');
   assert.is(field.$('#zone1').attr('hx-post'), '/readings/submit/check?zone=1');
   assert.is((await client.post('/readings/submit/check?zone=2', { zone2: '1' })).status, 404, 'no such zone');
   assert.is((await visitor(app).post('/readings/submit/check?zone=1', { zone1: '999' })).status, 404, 'no grant');
