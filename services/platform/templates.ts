@@ -1,12 +1,11 @@
 // Renders the EJS templates in views/. Each template names the locals it reads in its first line
 // (`<% const { title, view } = locals; -%>`), so it is compiled without `with` (whose every name
-// lookup goes through the locals object first). A template draws another with
-// partial(path, data): the partial sees its caller's locals through the prototype chain plus
-// `data`, so nothing is copied. Paths starting with / are from views/, others from the calling
-// template's folder; '.ejs' is added when the name has no extension.
+// lookup goes through the locals object first). A template draws another with EJS's own
+// include(path, data): the included template sees its caller's locals plus `data`. Paths starting
+// with / are from views/, others from the calling template's folder; '.ejs' is added when the name
+// has no extension.
 import ejs from 'ejs';
 import { readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const viewsDir = fileURLToPath(new URL('../../views/', import.meta.url));
@@ -44,26 +43,18 @@ function compiled(file: string, options: RenderOptions): Compiled {
   const escape: Escape = options.text ? escapeNothing : escapeHtml;
   // unsafePrototypeLocals: EJS takes our locals object as it is instead of copying it (EJS 7's
   // option, not in @types/ejs); its prototype warning is about `with`, which strict mode drops.
-  const compileOptions = { filename: file, strict: true, compileDebug: !options.cache, unsafePrototypeLocals: true, escape };
+  // Included templates are cached by EJS by file name alone: only HTML ones, so a file never
+  // comes back compiled with the other escaping.
+  const compileOptions = {
+    filename: file, root: viewsDir, strict: true, compileDebug: !options.cache, unsafePrototypeLocals: true, escape,
+    cache: !!options.cache && !options.text,
+  };
   const fn = ejs.compile(readFileSync(file, 'utf8'), compileOptions as ejs.Options) as Compiled;
   if (options.cache) compiledCache.set(key, fn);
   return fn;
 }
 
-function resolvePartial(from: string, name: string): string {
-  const path = name.startsWith('/') ? join(viewsDir, name) : join(dirname(from), name);
-  return extname(path) === '.ejs' ? path : `${path}.ejs`;
-}
-
-function withPartial(file: string, locals: Record<string, unknown>, options: RenderOptions): Record<string, unknown> {
-  locals.partial = (name: string, data?: object) => {
-    const path = resolvePartial(file, name);
-    return compiled(path, options)(withPartial(path, Object.assign(Object.create(locals), data), options));
-  };
-  return locals;
-}
-
 /** The template at `file` (an absolute path) drawn with `locals`, which it only reads. */
 export function renderTemplate(file: string, locals: object, options: RenderOptions = {}): string {
-  return compiled(file, options)(withPartial(file, Object.create(locals), options));
+  return compiled(file, options)(locals);
 }

@@ -1,5 +1,5 @@
 // The names a template reads without declaring them: its EJS source as compiled for
-// services/platform/templates.ts (strict, no `with`), checked by TypeScript as JavaScript.
+// services/platform/templates.ts (strict, no `with`; EJS passes `include`), checked by TypeScript as JavaScript.
 // Every "Cannot find name" (or a shorthand property with no value in scope) is a name the
 // template neither declares nor takes from `locals`.
 import ejs from 'ejs';
@@ -15,7 +15,7 @@ function sourceOf(file: string): string {
     compileDebug: false,
   });
   template.generateSource();
-  return `function template(locals, escapeFn) {\n  let __output = "";\n  function __append(s) { if (s !== undefined && s !== null) __output += s }\n${template.source}\n  return __output;\n}\n`;
+  return `function template(locals, escapeFn, include) {\n  let __output = "";\n  function __append(s) { if (s !== undefined && s !== null) __output += s }\n${template.source}\n  return __output;\n}\n`;
 }
 
 /** For each file, the undeclared names it reads, sorted (empty: the template declares all it uses). */

@@ -1,5 +1,5 @@
 // The template renderer (services/platform/templates.ts): every template in views/ names the
-// locals it reads, partials see their caller's locals plus their own data, values are escaped.
+// locals it reads, included templates see their caller's locals plus their own data, values are escaped.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +16,10 @@ test('every template in views/ declares each name it reads (first line: const { 
   assert.equal(undeclared.map(([file, names]) => `${file.slice(viewsDir.length)}: ${names.join(', ')}`), []);
 });
 
-test('a partial reads its caller’s locals and its own data; the caller’s locals stay as they were', () => {
+test('an included template reads its caller’s locals and its own data; the caller’s locals stay as they were', () => {
   const dir = mkdtempSync(join(tmpdir(), 'svet-templates-'));
   try {
-    writeFileSync(join(dir, 'page.ejs'), "<% const { partial, title } = locals; -%>\n<%= title %>|<%- partial('_item', { item: 'a<b' }) %>|<%- partial('_item', { item: 'c' }) %>|<%= locals.item ?? 'none' %>");
+    writeFileSync(join(dir, 'page.ejs'), "<% const { title } = locals; -%>\n<%= title %>|<%- include('_item', { item: 'a<b' }) %>|<%- include('_item', { item: 'c' }) %>|<%= locals.item ?? 'none' %>");
     writeFileSync(join(dir, '_item.ejs'), '<% const { item, title } = locals; -%>\n[<%= title %>:<%= item %>]');
     const html = renderTemplate(join(dir, 'page.ejs'), { title: 'Т&' });
     assert.is(html, 'Т&amp;|[Т&amp;:a&lt;b]|[Т&amp;:c]|none');
