@@ -1,6 +1,6 @@
 // The template renderer (services/platform/templates.ts): every template in views/ names the
 // locals it reads, included templates see their caller's locals plus their own data, values are escaped.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -14,6 +14,13 @@ test('every template in views/ declares each name it reads (first line: const { 
   assert.ok(templates.length > 100, `found ${templates.length} templates`);
   const undeclared = [...undeclaredNames(templates)].filter(([, names]) => names.length > 0);
   assert.equal(undeclared.map(([file, names]) => `${file.slice(viewsDir.length)}: ${names.join(', ')}`), []);
+});
+
+test('<%- (unescaped output) is used for include() only', () => {
+  const unescaped = templates.flatMap((file) =>
+    readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (/<%-(?!\s*include\()/.test(line) ? [`${file.slice(viewsDir.length)}:${i + 1}`] : [])),
+  );
+  assert.equal(unescaped, []);
 });
 
 test('an included template reads its caller’s locals and its own data; the caller’s locals stay as they were', () => {
