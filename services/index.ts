@@ -1,5 +1,6 @@
 // Builds every service from the config, the database and a clock.
 import type { Db } from '../db/connection.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 import { createAccountSettings } from './accounts/settings.ts';
 import { createApiTokens } from './auth/api-tokens.ts';
 import { createAudit } from './ops/audit.ts';
@@ -53,8 +54,9 @@ export function createServices(config: Config, db: Db, clock: Clock) {
     audit,
   });
   const cabinet = createCabinet({ db, clock, audit, throttle });
-  const readings = createReadings({ db, clock, company: config.company, audit });
-  const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings });
+  const commits = createGroupCommit(db); // requests' submissions share one commit per turn of the event loop
+  const readings = createReadings({ db, clock, company: config.company, audit, commits });
+  const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings, commits });
   const overview = createOverview({ db, clock, company: config.company });
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
   const monthlyClose = createMonthlyClose({ db, clock, company: config.company });

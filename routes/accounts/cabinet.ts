@@ -60,7 +60,7 @@ export function cabinetRoutes(services: Services): Router {
 
   account.get('/readings', (_req, res) => renderReadings(res, 200));
 
-  account.post('/readings', (req: Request, res: Response) => {
+  account.post('/readings', async (req: Request, res: Response) => {
     const { account: accountRow, meter } = readings.subject(res.locals.link!.account_id);
     if (!meter) return renderReadings(res, 422, { errors: { form: 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.' } });
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -68,7 +68,7 @@ export function cabinetRoutes(services: Services): Router {
     const checked = readings.check(accountRow, meter, body, body.confirm === 'yes');
     if (checked.kind === 'invalid') return renderReadings(res, 422, { values, errors: checked.errors });
     if (checked.kind === 'confirm') return renderReadings(res, 200, { values, confirmation: checked.confirmation });
-    const seq = readings.submit(accountRow, meter, checked, { userId: res.locals.user!.id, source: 'customer' }, requestContext(req));
+    const seq = await readings.submitGrouped(accountRow, meter, checked, { userId: res.locals.user!.id, source: 'customer' }, requestContext(req));
     res.redirect(303, `/a/${res.locals.link!.id}/readings/${seq}`);
   });
 

@@ -97,9 +97,9 @@ export function accountRoutes(services: Services) {
       return c.json({ accounts: links.map((l) => ({ id: l.id, accountNumber: l.number, address: l.address, primary: l.is_primary === 1 })) }, 200);
     })
     .openapi(balance, (c) => c.json(balanceOf(services, c.get('link')), 200))
-    .openapi(submitReadings, (c) => {
+    .openapi(submitReadings, async (c) => {
       const { account, meter, checked } = checkReading(services, services.readings.subject(c.get('link').account_id), c.req.valid('json'));
-      const seq = readings.submit(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));
+      const seq = await readings.submitGrouped(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));
       return c.json(
         {
           seq,

@@ -68,7 +68,7 @@ export function readingsWithoutLoginRoutes(services: Services, cookies: CookieSe
 
   router.get('/readings/submit', (req, res) => renderForm(req, res, 200));
 
-  router.post('/readings/submit', (req, res) => {
+  router.post('/readings/submit', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const result = guest.check(tokenOf(req), body, body.confirm === 'yes');
     if (result.kind === 'none') return expired(res);
@@ -76,7 +76,7 @@ export function readingsWithoutLoginRoutes(services: Services, cookies: CookieSe
     const values = keptValues(body, ['zone1', 'zone2', 'zone3'].slice(0, meter.zones));
     if (checked.kind === 'invalid') return renderForm(req, res, 422, { values, errors: checked.errors });
     if (checked.kind === 'confirm') return renderForm(req, res, 200, { values, confirmation: checked.confirmation });
-    const seq = guest.submit(tokenOf(req), checked, requestContext(req));
+    const seq = await guest.submitGrouped(tokenOf(req), checked, requestContext(req));
     if (seq === null) return expired(res);
     res.redirect(303, '/readings/done');
   });

@@ -16,6 +16,9 @@ export function requestLog(logger: Logger): RequestHandler {
     res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();
     res.on('close', () => {
+      // A load balancer asks for /healthz every few seconds: only worth a line when it fails.
+      const level = res.statusCode >= 500 ? 'error' : req.path === '/healthz' && res.statusCode === 200 ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = {
         reqId: id,
@@ -26,10 +29,7 @@ export function requestLog(logger: Logger): RequestHandler {
         ip: req.ip,
         ...(res.writableFinished ? {} : { aborted: true }),
       };
-      // A load balancer asks for /healthz every few seconds: only worth a line when it fails.
-      if (req.path === '/healthz' && res.statusCode === 200) logger.debug(line, 'request');
-      else if (res.statusCode >= 500) logger.error(line, 'request');
-      else logger.info(line, 'request');
+      logger[level](line, 'request');
     });
     next();
   };

@@ -1,6 +1,7 @@
 // Strict headers on every answer: a CSP with no inline script, HSTS in production, no referrer
-// outside the site, and no powerful browser features.
-import type { RequestHandler } from 'express';
+// outside the site, and no powerful browser features. helmet decides the headers; they depend on
+// the config alone, so it runs once at start and each answer gets the same list in one pass.
+import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../services/platform/config.ts';
 
@@ -25,17 +26,32 @@ function contentSecurityPolicy(config: Config) {
   };
 }
 
-export function securityHeaders(config: Config): RequestHandler[] {
-  return [
-    helmet({
-      contentSecurityPolicy: contentSecurityPolicy(config),
-      strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-    (_req, res, next) => {
-      res.setHeader('Vary', 'HX-Request, HX-Target');
-      res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-      next();
-    },
+/** The headers helmet sets with these options, read by running it once against a recorder. */
+function helmetHeaders(config: Config): [string, string][] {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  const middleware = helmet({
+    contentSecurityPolicy: contentSecurityPolicy(config),
+    strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  let failure: unknown;
+  middleware({} as never, recorder as unknown as Response, (error?: unknown) => (failure = error));
+  if (failure) throw failure;
+  return headers;
+}
+
+export function securityHeaders(config: Config): RequestHandler {
+  const headers: [string, string][] = [
+    ...helmetHeaders(config),
+    ['Vary', 'HX-Request, HX-Target'],
+    ['Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()'],
   ];
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }

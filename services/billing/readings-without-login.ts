@@ -8,6 +8,7 @@ import { getAccountByNumber, getAccountWithMeter, getActiveMeter, type AccountRo
 import { getLiveReadingGrant, insertReadingGrant, spendReadingGrant, type ReadingGrantRow } from '../../db/billing/reading-grants.ts';
 import type { ReadingRow } from '../../db/billing/readings.ts';
 import type { Db } from '../../db/connection.ts';
+import type { GroupCommit } from '../../db/group-commit.ts';
 import { checkHolderProof } from '../auth/proof.ts';
 import { limits, overLimit, retryMessage, type Throttle } from '../auth/throttle.ts';
 import type { Audit, AuditContext } from '../ops/audit.ts';
@@ -16,7 +17,7 @@ import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { hashSecret, randomToken } from '../platform/tokens.ts';
 import type { CheckedReading, Estimate, ReadingForm, Readings, ZoneState } from './readings.ts';
 
-type Deps = { db: Db; clock: Clock; throttle: Throttle; audit: Audit; readings: Readings };
+type Deps = { db: Db; clock: Clock; throttle: Throttle; audit: Audit; readings: Readings; commits: GroupCommit };
 
 export type ReadingsWithoutLogin = ReturnType<typeof createReadingsWithoutLogin>;
 
@@ -40,7 +41,7 @@ export type GuestCheck = { kind: 'none' } | { kind: 'checked'; meter: MeterRow; 
 export type GuestDone = { rows: ReadingRow[]; meter: MeterRow; estimate: Estimate };
 
 export function createReadingsWithoutLogin(deps: Deps) {
-  return bind(deps, { prove, form, check, checkField, submit, done });
+  return bind(deps, { prove, form, check, checkField, submit, submitGrouped, done });
 }
 
 function prove(deps: Deps, accountNumber: string, serial: string, context: AuditContext): ProofResult {
@@ -122,6 +123,11 @@ function submit(deps: Deps, token: unknown, checked: Extract<CheckedReading, { k
       return seq;
     })
     .immediate();
+}
+
+/** submit() with its commit shared with the other writes of this turn of the event loop (db/group-commit.ts). */
+function submitGrouped(deps: Deps, token: unknown, checked: Extract<CheckedReading, { kind: 'valid' }>, context: AuditContext): Promise<number | null> {
+  return deps.commits.run(() => submit(deps, token, checked, context));
 }
 
 /** The result of the grant's submission while the grant lasts; null otherwise. */

@@ -1,7 +1,8 @@
 // Meter readings from customers: the rules that accept, question or refuse them.
 import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
-import { recentChargeVolumes } from '../../db/billing/charges.ts';
+import { chargeVolumesOf, recentChargeVolumes } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
+import type { GroupCommit } from '../../db/group-commit.ts';
 import {
   getSubmission,
   insertReading,
@@ -35,7 +36,8 @@ export type CheckedReading =
 
 export type Estimate = { consumption: number[]; lines: ChargeLine[]; amountKopecks: number };
 
-type ReadingsContext = { db: Db; clock: Clock; company: Company; audit: Audit };
+/** commits: the group commit that submitGrouped's writes share. */
+type ReadingsContext = { db: Db; clock: Clock; company: Company; audit: Audit; commits: GroupCommit };
 
 export type Readings = ReturnType<typeof createReadings>;
 
@@ -60,7 +62,7 @@ function zoneVerdict(meter: MeterRow, input: unknown, last: { value: number } | 
 const zoneFieldPattern = /^zone(\d+)$/;
 
 export function createReadings(deps: ReadingsContext) {
-  return bind(deps, { timingFor, subject, form, check, checkField, submit, submission, estimate, consumptionOf });
+  return bind(deps, { timingFor, subject, form, check, checkField, submit, submitGrouped, submission, estimate, consumptionOf });
 }
 
 /** The period today's reading counts for, moved past any period already closed by billing. */
@@ -76,13 +78,12 @@ function previousReadings({ db }: ReadingsContext, accountId: number, meter: Met
   return Array.from({ length: meter.zones }, (_, i) => rows.find((row) => row.zone === i + 1));
 }
 
-/** Usual monthly use for the season: the same month in earlier years, else the last 6 months, else the norm. */
+/** Usual monthly use for the season: the same month in the three years before, else the last 6 months, else the norm. */
 function usualMonthlyKwh({ db }: ReadingsContext, account: AccountRow, period: string): number {
-  const history = recentChargeVolumes(db, account.id, 36);
-  const month = period.slice(5);
-  const sameMonth = history.filter((row) => row.period.slice(5) === month).map((row) => row.kwh);
+  const sameMonth = chargeVolumesOf(db, account.id, [12, 24, 36].map((months) => addMonths(period, -months)));
   if (sameMonth.length > 0) return roundedAverage(sameMonth);
-  if (history.length > 0) return roundedAverage(history.slice(0, 6).map((row) => row.kwh));
+  const recent = recentChargeVolumes(db, account.id, 6);
+  if (recent.length > 0) return roundedAverage(recent.map((row) => row.kwh));
   return account.norm_kwh;
 }
 
@@ -213,6 +214,21 @@ function submit(
     return next;
   })();
   return seq;
+}
+
+/**
+ * submit() for a request that has nothing else to write: its transaction joins the others of this
+ * turn of the event loop under one commit (db/group-commit.ts); resolves once that has committed.
+ */
+function submitGrouped(
+  deps: ReadingsContext,
+  account: AccountRow,
+  meter: MeterRow,
+  checked: Extract<CheckedReading, { kind: 'valid' }>,
+  by: { userId: number | null; source: 'customer' | 'operator' },
+  context: AuditContext,
+): Promise<number> {
+  return deps.commits.run(() => submit(deps, account, meter, checked, by, context));
 }
 
 function submission({ db }: ReadingsContext, accountId: number, seq: number): ReadingRow[] {
