@@ -27,11 +27,18 @@ export function latestCharge(db: Db, accountId: number): ChargeRow | undefined {
 }
 
 /** Monthly volumes of the account's closed periods, newest first. */
+/** The account's last `limit` charged volumes, newest first. */
 export function recentChargeVolumes(db: Db, accountId: number, limit: number): { period: string; kwh: number }[] {
   return prepared(db, 'SELECT period, kwh FROM charges WHERE account_id = ? ORDER BY period DESC LIMIT ?').all(accountId, limit) as {
     period: string;
     kwh: number;
   }[];
+}
+
+/** The charged volumes of these periods that exist: one key seek each. */
+export function chargeVolumesOf(db: Db, accountId: number, periods: string[]): number[] {
+  const statement = prepared(db, 'SELECT kwh FROM charges WHERE account_id = ? AND period = ?').pluck();
+  return periods.map((period) => statement.get(accountId, period) as number | undefined).filter((kwh) => kwh !== undefined);
 }
 
 /** A period's charge lines in key order. */
