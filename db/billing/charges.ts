@@ -26,7 +26,6 @@ export function latestCharge(db: Db, accountId: number): ChargeRow | undefined {
     | undefined;
 }
 
-/** Monthly volumes of the account's closed periods, newest first. */
 /** The account's last `limit` charged volumes, newest first. */
 export function recentChargeVolumes(db: Db, accountId: number, limit: number): { period: string; kwh: number }[] {
   return prepared(db, 'SELECT period, kwh FROM charges WHERE account_id = ? ORDER BY period DESC LIMIT ?').all(accountId, limit) as {

@@ -2,6 +2,7 @@
 import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { latestCharge, type ChargeRow } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
+import { readTogether } from '../../db/read-together.ts';
 import { lastAcceptedReadings, type ReadingRow } from '../../db/billing/readings.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -45,35 +46,40 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
     }));
   }
 
-  return {
-    of(accountId: number): AccountOverview {
-      const { account, meter } = getAccountWithMeter(db, accountId)!;
-      const today = localDate(clock.now(), company.timeZone);
-      const todayIso = isoDay(today);
-      const balanceKopecks = account.balance_kopecks;
-      const lastReadings = meter ? lastAcceptedReadings(db, accountId, meter.id, addMonths(periodOf(today), 2)) : [];
-      let verification: Verification | null = null;
-      if (meter) {
-        const warnFrom = new Date(Date.parse(`${meter.verified_until}T00:00:00Z`) - company.verificationWarningDays * 86400_000).toISOString().slice(0, 10);
-        verification = {
-          until: meter.verified_until,
-          state: meter.verified_until <= todayIso ? 'overdue' : warnFrom <= todayIso ? 'soon' : 'ok',
-        };
-      }
-      return {
-        account,
-        categoryName: categoryNames[account.category],
-        meter,
-        balance: {
-          kind: balanceKopecks > 0 ? 'debt' : balanceKopecks < 0 ? 'overpayment' : 'settled',
-          kopecks: Math.abs(balanceKopecks),
-        },
-        lastCharge: latestCharge(db, accountId),
-        amountDueKopecks: Math.max(0, balanceKopecks),
-        lastReadings,
-        tariffs: tariffsFor(account, meter?.zones ?? 1, todayIso),
-        verification,
+  function overviewOf(accountId: number): AccountOverview {
+    const { account, meter } = getAccountWithMeter(db, accountId)!;
+    const today = localDate(clock.now(), company.timeZone);
+    const todayIso = isoDay(today);
+    const balanceKopecks = account.balance_kopecks;
+    const lastReadings = meter ? lastAcceptedReadings(db, accountId, meter.id, addMonths(periodOf(today), 2)) : [];
+    let verification: Verification | null = null;
+    if (meter) {
+      const warnFrom = new Date(Date.parse(`${meter.verified_until}T00:00:00Z`) - company.verificationWarningDays * 86400_000).toISOString().slice(0, 10);
+      verification = {
+        until: meter.verified_until,
+        state: meter.verified_until <= todayIso ? 'overdue' : warnFrom <= todayIso ? 'soon' : 'ok',
       };
+    }
+    return {
+      account,
+      categoryName: categoryNames[account.category],
+      meter,
+      balance: {
+        kind: balanceKopecks > 0 ? 'debt' : balanceKopecks < 0 ? 'overpayment' : 'settled',
+        kopecks: Math.abs(balanceKopecks),
+      },
+      lastCharge: latestCharge(db, accountId),
+      amountDueKopecks: Math.max(0, balanceKopecks),
+      lastReadings,
+      tariffs: tariffsFor(account, meter?.zones ?? 1, todayIso),
+      verification,
+    };
+  }
+
+  return {
+    /** The reads as one snapshot, taking the read lock once (db/read-together.ts). */
+    of(accountId: number): AccountOverview {
+      return readTogether(db, () => overviewOf(accountId));
     },
   };
 }

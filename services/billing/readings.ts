@@ -3,6 +3,7 @@ import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/ac
 import { chargeVolumesOf, recentChargeVolumes } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
 import type { GroupCommit } from '../../db/group-commit.ts';
+import { readTogether } from '../../db/read-together.ts';
 import {
   getSubmission,
   insertReading,
@@ -92,7 +93,12 @@ function subject({ db }: ReadingsContext, accountId: number): { account: Account
   return getAccountWithMeter(db, accountId)!;
 }
 
+/** The form's reads (closed periods, last readings) as one snapshot (db/read-together.ts). */
 function form(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {
+  return readTogether(deps.db, () => formOf(deps, account, meter));
+}
+
+function formOf(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {
   const timing = timingFor(deps, account.id);
   const previous = previousReadings(deps, account.id, meter, timing.period);
   return {
@@ -107,7 +113,12 @@ function form(deps: ReadingsContext, account: AccountRow, meter: MeterRow): Read
   };
 }
 
+/** The check's reads (closed periods, last readings, the season's volumes) as one snapshot (db/read-together.ts). */
 function check(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
+  return readTogether(deps.db, () => checkReading(deps, account, meter, body, confirmed));
+}
+
+function checkReading(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
   const errors = unknownZoneErrors(meter, body);
   const timing = timingFor(deps, account.id);
   const previous = previousReadings(deps, account.id, meter, timing.period);

@@ -1,12 +1,13 @@
 // The four history views of an account over a range, each read inside one read transaction.
+import { readTogether } from '../../db/read-together.ts';
 import type { HistoryContext, Range } from './history.ts';
 import type { HistoryView } from './views.ts';
 import { chargesChart, consumptionChart } from './month-charts.ts';
 import { chargesMonths, consumptionMonths, paymentsMonths, readingsMonths, zoneCount } from './months.ts';
 
-// Deferred: a read-only snapshot never waits for a writer (db/connection.ts makes IMMEDIATE the default).
+/** A view's reads as one snapshot, taking the read lock once (db/read-together.ts). */
 export function readTransaction<T>({ db }: HistoryContext, read: () => T): T {
-  return db.transaction(read).deferred();
+  return readTogether(db, read);
 }
 
 export function readings(context: HistoryContext, accountId: number, range: Range) {
