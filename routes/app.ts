@@ -56,6 +56,9 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.set('views', viewsDir);
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
+  // No ETag on rendered answers: the personal pages are no-store, so hashing each body bought no
+  // revalidation. /static keeps express.static's own ETag and Last-Modified.
+  app.set('etag', false);
   Object.assign(app.locals, { company: config.company, format: services.format, devMailbox: !config.isProduction, cabinetSections });
 
   app.use(requestLog(logger));
