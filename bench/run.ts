@@ -1,5 +1,7 @@
-// npm run bench [-- --duration 10 --accounts 1000 --workers 1]: the app's pages under load against two
-// baselines: Express hello world, and Главная's own HTML served as a static EJS page.
+// npm run bench [-- --duration 10 --accounts 1000 --workers 1 --rounds 3]: the app's pages under load
+// against two baselines: Express hello world, and Главная's own HTML served as a static EJS page. The
+// machine's speed drifts within seconds here, so the scenarios run in rounds, one after another in
+// each, and a ratio is the median of the ratios within each round.
 import autocannon from 'autocannon';
 import { constants, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +15,14 @@ import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { scenarios, type Targets } from './scenarios.ts';
 
 const connections = 50;
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' }, workers: { type: 'string', default: '1' }, rounds: { type: 'string', default: '3' } } });
 const duration = Number(values.duration);
 const accounts = Number(values.accounts);
+const rounds = Number(values.rounds);
 
-type Row = { name: string; rps: number; p50: number; p99: number; unexpected: number; failures: number };
+/** rps: the mean over the rounds; ratio: the median of (rps / the baseline's rps in the same round); p50, p99: the highest of the rounds'. */
+type Row = { name: string; rps: number; ratio: number; p50: number; p99: number; unexpected: number; failures: number };
+type Run = { rps: number; p50: number; p99: number; unexpected: number; failures: number };
 
 async function main(): Promise<boolean> {
   const cached = cachedDemoDatabase(accounts, 3);
@@ -43,26 +48,45 @@ async function main(): Promise<boolean> {
     const api = await apiLogIn(targets.app, demoUser.accountNumber, demoUser.password);
     const staticHome = await startStaticHome(dir, targets.app + session.home, session.cookie, children);
 
-    console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий, WORKERS=${values.workers}, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
-    const rows: Row[] = [];
-    for (const scenario of scenarios) {
-      const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody, api, staticHome });
-      const result = await autocannon({ url, method: method ?? 'GET', headers, body, connections, duration });
-      const unexpected = scenario.expect === '3xx' ? result['2xx'] + result['4xx'] + result['5xx'] : result.non2xx;
-      rows.push({
-        name: scenario.name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
-        unexpected, failures: result.errors + result.timeouts,
-      });
+    console.log(`${accounts} лицевых счетов × 3 года, ${connections} соединений, ${duration} с на сценарий (кругов: ${rounds}, по ${(duration / rounds).toFixed(1)} с), WORKERS=${values.workers}, Node ${process.version}, NODE_ENV=${process.env.NODE_ENV}`);
+    const runs: Run[][] = scenarios.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, scenario] of scenarios.entries()) {
+        const { url, method, headers, body } = scenario.request({ ...targets, session, readingBody, api, staticHome });
+        const result = await autocannon({ url, method: method ?? 'GET', headers, body, connections, duration: duration / rounds });
+        const unexpected = scenario.expect === '3xx' ? result['2xx'] + result['4xx'] + result['5xx'] : result.non2xx;
+        runs[i].push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, unexpected, failures: result.errors + result.timeouts });
+      }
     }
+    const rows = scenarios.map((scenario, i) => summary(scenario.name, runs[i], runs[0]));
     printTable(rows);
-    const home = rows.find((row) => row.name.includes('Главная (logged in)'))!;
-    const page = rows.find((row) => row.name.includes('static'))!;
-    console.log(`\nГлавная / её же HTML статической страницей: ${(home.rps / page.rps).toFixed(2)}`);
+    const home = scenarios.findIndex((scenario) => scenario.name.includes('Главная (logged in)'));
+    const page = scenarios.findIndex((scenario) => scenario.name.includes('static'));
+    console.log(`\nГлавная / её же HTML статической страницей: ${summary('', runs[home], runs[page]).ratio.toFixed(2)} (медиана по кругам)`);
     return rows.every((row) => row.unexpected === 0 && row.failures === 0);
   } finally {
     await Promise.all(children.map(stopChild));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A scenario's rounds against the baseline's rounds, each ratio taken within its round. */
+function summary(name: string, own: Run[], baseline: Run[]): Row {
+  return {
+    name,
+    rps: own.reduce((sum, run) => sum + run.rps, 0) / own.length,
+    ratio: median(own.map((run, round) => run.rps / baseline[round].rps)),
+    p50: Math.max(...own.map((run) => run.p50)),
+    p99: Math.max(...own.map((run) => run.p99)),
+    unexpected: own.reduce((sum, run) => sum + run.unexpected, 0),
+    failures: own.reduce((sum, run) => sum + run.failures, 0),
+  };
 }
 
 /** Главная's HTML as the app answered it, served by bench/static-page-server.ts. */
@@ -78,11 +102,10 @@ async function startStaticHome(dir: string, homeUrl: string, cookie: string, chi
 }
 
 function printTable(rows: Row[]): void {
-  const baseline = rows[0].rps;
   const table = [
     ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'unexpected status', 'errors', '× baseline'],
     ...rows.map((row) => [
-      row.name, row.rps.toFixed(0), String(row.p50), String(row.p99), String(row.unexpected), String(row.failures), (row.rps / baseline).toFixed(2),
+      row.name, row.rps.toFixed(0), String(row.p50), String(row.p99), String(row.unexpected), String(row.failures), row.ratio.toFixed(2),
     ]),
   ];
   const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
