@@ -2,8 +2,6 @@
 // statuses, and a read-only look at an account as its customer sees it. Every action is audited.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { getAccountById } from '../../db/accounts/accounts.ts';
-import { searchAccounts } from '../../db/support/support.ts';
 import type { QueueFilter, RequestStatus } from '../../db/support/support.ts';
 import type { Services } from '../../services/index.ts';
 import { maxTextChars, requestStatuses, statusNames } from '../../services/support/support.ts';
@@ -100,14 +98,14 @@ export function opsSupportRoutes(services: Services): Router {
 
   router.get('/accounts', (req, res) => {
     const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-    const hits = query.length >= 2 ? searchAccounts(services.db, query, 50) : [];
+    const hits = support.findAccounts(query);
     if (query) audit.record(requestContext(req), { event: 'operator.account_search', operatorId: res.locals.operator!.id, detail: { results: hits.length } });
     res.render('pages/ops/support-accounts', { title: 'Поиск лицевого счёта', query, hits, tooShort: query.length === 1 });
   });
 
   router.get('/accounts/:account', (req, res) => {
     const id = idParam(req.params.account);
-    if (id === null || !getAccountById(services.db, id)) return notFound(res);
+    if (id === null || !support.accountExists(id)) return notFound(res);
     audit.record(requestContext(req), { event: 'operator.account_view', operatorId: res.locals.operator!.id, accountId: id });
     res.render('pages/ops/support-account', { title: 'Лицевой счёт', view: overview.of(id) });
   });
