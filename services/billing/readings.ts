@@ -184,18 +184,23 @@ function checkField(deps: ReadingsContext, account: AccountRow, meter: MeterRow,
 }
 
 /**
- * Stores a checked, confirmed submission under the period it was checked for (check() ran in
- * the same request); returns its number. Earlier ones of the period are replaced.
+ * What a submission is stored from: the account, its meter, the checked values, who submitted them
+ * (userId null: a customer without logging in, stored as source 'customer', user_id NULL) and the
+ * request's audit context.
  */
-function submit(
-  deps: ReadingsContext,
+type Submission = [
   account: AccountRow,
   meter: MeterRow,
   checked: Extract<CheckedReading, { kind: 'valid' }>,
-  // userId null: a customer without logging in (stored as source 'customer', user_id NULL).
   by: { userId: number | null; source: 'customer' | 'operator' },
   context: AuditContext,
-): number {
+];
+
+/**
+ * Stores a checked, confirmed submission under the period it was checked for (check() ran in
+ * the same request); returns its number. Earlier ones of the period are replaced.
+ */
+function submit(deps: ReadingsContext, ...[account, meter, checked, by, context]: Submission): number {
   const { db, clock, audit } = deps;
   const { timing } = checked;
   const now = nowSeconds(clock);
@@ -231,15 +236,8 @@ function submit(
  * submit() for a request that has nothing else to write: its transaction joins the others of this
  * turn of the event loop under one commit (db/group-commit.ts); resolves once that has committed.
  */
-function submitGrouped(
-  deps: ReadingsContext,
-  account: AccountRow,
-  meter: MeterRow,
-  checked: Extract<CheckedReading, { kind: 'valid' }>,
-  by: { userId: number | null; source: 'customer' | 'operator' },
-  context: AuditContext,
-): Promise<number> {
-  return deps.commits.run(() => submit(deps, account, meter, checked, by, context));
+function submitGrouped(deps: ReadingsContext, ...submission: Submission): Promise<number> {
+  return deps.commits.run(() => submit(deps, ...submission));
 }
 
 function submission({ db }: ReadingsContext, accountId: number, seq: number): ReadingRow[] {
