@@ -4,13 +4,20 @@ export type LocalDate = { year: number; month: number; day: number };
 
 const partsCache = new Map<string, Intl.DateTimeFormat>();
 
+/** The last answer per time zone and its minute: a day starts on a minute, so within one the answer is the same. */
+const lastAnswer = new Map<string, { minute: number; date: LocalDate }>();
+
 export function localDate(ms: number, timeZone: string): LocalDate {
+  const minute = Math.floor(ms / 60_000);
+  const known = lastAnswer.get(timeZone);
+  if (known && known.minute === minute) return { ...known.date };
   let format = partsCache.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     partsCache.set(timeZone, format);
   }
   const [year, month, day] = format.format(new Date(ms)).split('-').map(Number);
+  lastAnswer.set(timeZone, { minute, date: { year, month, day } });
   return { year, month, day };
 }
 
