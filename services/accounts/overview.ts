@@ -2,7 +2,6 @@
 import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { latestCharge, type ChargeRow } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
-import { readTogether } from '../../db/read-together.ts';
 import { lastAcceptedReadings, type ReadingRow } from '../../db/billing/readings.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -76,10 +75,13 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
     };
   }
 
+  // Its reads as one deferred read transaction, built once: the WAL read lock is taken once for
+  // all of them instead of once per statement (see db/connection.ts).
+  const readOverview = db.transaction(overviewOf);
+
   return {
-    /** The reads as one snapshot, taking the read lock once (db/read-together.ts). */
     of(accountId: number): AccountOverview {
-      return readTogether(db, () => overviewOf(accountId));
+      return readOverview.deferred(accountId);
     },
   };
 }

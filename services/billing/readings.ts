@@ -3,7 +3,6 @@ import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/ac
 import { chargeVolumesOf, recentChargeVolumes } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
 import type { GroupCommit } from '../../db/group-commit.ts';
-import { readTogether } from '../../db/read-together.ts';
 import {
   getSubmission,
   insertReading,
@@ -93,9 +92,9 @@ function subject({ db }: ReadingsContext, accountId: number): { account: Account
   return getAccountWithMeter(db, accountId)!;
 }
 
-/** The form's reads (closed periods, last readings) as one snapshot (db/read-together.ts). */
+/** The form's reads (closed periods, last readings) as one read transaction (see db/connection.ts). */
 function form(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {
-  return readTogether(deps.db, () => formOf(deps, account, meter));
+  return deps.db.transaction(formOf).deferred(deps, account, meter);
 }
 
 function formOf(deps: ReadingsContext, account: AccountRow, meter: MeterRow): ReadingForm {
@@ -113,9 +112,9 @@ function formOf(deps: ReadingsContext, account: AccountRow, meter: MeterRow): Re
   };
 }
 
-/** The check's reads (closed periods, last readings, the season's volumes) as one snapshot (db/read-together.ts). */
+/** The check's reads (closed periods, last readings, the season's volumes) as one read transaction (see db/connection.ts). */
 function check(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
-  return readTogether(deps.db, () => checkReading(deps, account, meter, body, confirmed));
+  return deps.db.transaction(checkReading).deferred(deps, account, meter, body, confirmed);
 }
 
 function checkReading(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {

@@ -1,13 +1,12 @@
 // The four history views of an account over a range, each read inside one read transaction.
-import { readTogether } from '../../db/read-together.ts';
 import type { HistoryContext, Range } from './history.ts';
 import type { HistoryView } from './views.ts';
 import { chargesChart, consumptionChart } from './month-charts.ts';
 import { chargesMonths, consumptionMonths, paymentsMonths, readingsMonths, zoneCount } from './months.ts';
 
-/** A view's reads as one snapshot, taking the read lock once (db/read-together.ts). */
+// Deferred: a read-only snapshot never waits for a writer (db/connection.ts makes IMMEDIATE the default).
 export function readTransaction<T>({ db }: HistoryContext, read: () => T): T {
-  return readTogether(db, read);
+  return db.transaction(read).deferred();
 }
 
 export function readings(context: HistoryContext, accountId: number, range: Range) {
