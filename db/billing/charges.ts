@@ -34,10 +34,9 @@ export function recentChargeVolumes(db: Db, accountId: number, limit: number): {
   }[];
 }
 
-/** The charged volumes of these periods that exist: one key seek each. */
-export function chargeVolumesOf(db: Db, accountId: number, periods: string[]): number[] {
-  const statement = prepared(db, 'SELECT kwh FROM charges WHERE account_id = ? AND period = ?').pluck();
-  return periods.map((period) => statement.get(accountId, period) as number | undefined).filter((kwh) => kwh !== undefined);
+/** The charged volumes of these three periods that exist (the same month of three years): three key seeks in one statement. */
+export function chargeVolumesOf(db: Db, accountId: number, periods: [string, string, string]): number[] {
+  return prepared(db, 'SELECT kwh FROM charges WHERE account_id = ? AND period IN (?, ?, ?)').pluck().all(accountId, ...periods) as number[];
 }
 
 /** A period's charge lines in key order. */

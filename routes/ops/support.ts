@@ -105,9 +105,10 @@ export function opsSupportRoutes(services: Services): Router {
 
   router.get('/accounts/:account', (req, res) => {
     const id = idParam(req.params.account);
-    if (id === null || !support.accountExists(id)) return notFound(res);
-    audit.record(requestContext(req), { event: 'operator.account_view', operatorId: res.locals.operator!.id, accountId: id });
-    res.render('pages/ops/support-account', { title: 'Лицевой счёт', view: overview.of(id) });
+    const view = id === null ? undefined : overview.find(id);
+    if (!view) return notFound(res);
+    audit.record(requestContext(req), { event: 'operator.account_view', operatorId: res.locals.operator!.id, accountId: view.account.id });
+    res.render('pages/ops/support-account', { title: 'Лицевой счёт', view });
   });
 
   return router;

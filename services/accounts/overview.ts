@@ -29,6 +29,12 @@ export type AccountOverview = {
 
 export type Overview = ReturnType<typeof createOverview>;
 
+/** The meter's verification date against today: overdue, within the warning days, or fine. */
+function verificationOf(meter: MeterRow, todayIso: string, warningDays: number): Verification {
+  const warnFrom = new Date(Date.parse(`${meter.verified_until}T00:00:00Z`) - warningDays * 86400_000).toISOString().slice(0, 10);
+  return { until: meter.verified_until, state: meter.verified_until <= todayIso ? 'overdue' : warnFrom <= todayIso ? 'soon' : 'ok' };
+}
+
 export function createOverview(deps: { db: Db; clock: Clock; company: Company }) {
   const { db, clock, company } = deps;
 
@@ -45,20 +51,14 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
     }));
   }
 
-  function overviewOf(accountId: number): AccountOverview {
-    const { account, meter } = getAccountWithMeter(db, accountId)!;
+  function overviewOf(accountId: number): AccountOverview | undefined {
+    const found = getAccountWithMeter(db, accountId);
+    if (!found) return undefined;
+    const { account, meter } = found;
     const today = localDate(clock.now(), company.timeZone);
     const todayIso = isoDay(today);
     const balanceKopecks = account.balance_kopecks;
     const lastReadings = meter ? lastAcceptedReadings(db, accountId, meter.id, addMonths(periodOf(today), 2)) : [];
-    let verification: Verification | null = null;
-    if (meter) {
-      const warnFrom = new Date(Date.parse(`${meter.verified_until}T00:00:00Z`) - company.verificationWarningDays * 86400_000).toISOString().slice(0, 10);
-      verification = {
-        until: meter.verified_until,
-        state: meter.verified_until <= todayIso ? 'overdue' : warnFrom <= todayIso ? 'soon' : 'ok',
-      };
-    }
     return {
       account,
       categoryName: categoryNames[account.category],
@@ -71,7 +71,7 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
       amountDueKopecks: Math.max(0, balanceKopecks),
       lastReadings,
       tariffs: tariffsFor(account, meter?.zones ?? 1, todayIso),
-      verification,
+      verification: meter ? verificationOf(meter, todayIso, company.verificationWarningDays) : null,
     };
   }
 
@@ -80,7 +80,12 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
   const readOverview = db.transaction(overviewOf);
 
   return {
+    /** An account the caller knows exists (a customer's own link). */
     of(accountId: number): AccountOverview {
+      return readOverview.deferred(accountId)!;
+    },
+    /** Any account id (an operator's look-up); undefined when there is no such account. */
+    find(accountId: number): AccountOverview | undefined {
       return readOverview.deferred(accountId);
     },
   };

@@ -80,7 +80,7 @@ function previousReadings({ db }: ReadingsContext, accountId: number, meter: Met
 
 /** Usual monthly use for the season: the same month in the three years before, else the last 6 months, else the norm. */
 function usualMonthlyKwh({ db }: ReadingsContext, account: AccountRow, period: string): number {
-  const sameMonth = chargeVolumesOf(db, account.id, [12, 24, 36].map((months) => addMonths(period, -months)));
+  const sameMonth = chargeVolumesOf(db, account.id, [addMonths(period, -12), addMonths(period, -24), addMonths(period, -36)]);
   if (sameMonth.length > 0) return roundedAverage(sameMonth);
   const recent = recentChargeVolumes(db, account.id, 6);
   if (recent.length > 0) return roundedAverage(recent.map((row) => row.kwh));

@@ -1,5 +1,5 @@
 // Центр поддержки: customers' requests with attachments, operators' answers and statuses.
-import { accountExists, findAccounts } from './account-search.ts';
+import { findAccounts } from './account-search.ts';
 import type { Db } from '../../db/connection.ts';
 import {
   getRequest,
@@ -66,7 +66,7 @@ export type Support = ReturnType<typeof createSupport>;
 export function createSupport(deps: SupportDeps) {
   return {
     checkFiles,
-    ...bind(deps, { listForUser, forUser, file, create, reply, close, queue: queuePage, forOperator, answer, setStatus, findAccounts, accountExists }),
+    ...bind(deps, { listForUser, forUser, file, create, reply, close, queue: queuePage, forOperator, answer, setStatus, findAccounts }),
   };
 }
 
