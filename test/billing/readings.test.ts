@@ -171,4 +171,22 @@ readings('another account\'s submission page is a 404', async ({ app }) => {
   assert.equal(rows(app, theirs.account.id).map((r) => r.value), [1100]);
 });
 
+readings('submissions sent at the same moment (the group commit) are each stored once, under the number each answer names', async ({ app }) => {
+  const customers = await Promise.all(Array.from({ length: 6 }, () => setup(app)));
+  const answers = await Promise.all(customers.map(({ client, home }, i) => client.post(`${home}readings`, { zone1: String(1100 + i) })));
+  customers.forEach(({ account, home }, i) => {
+    assert.is(answers[i].status, 303);
+    assert.is(answers[i].headers.get('location'), `${home}readings/2`);
+    assert.equal(rows(app, account.id).map((row) => [row.seq, row.value, row.status]), [[2, 1100 + i, 'accepted']]);
+  });
+
+  const { client, home, account } = customers[0];
+  const again = await Promise.all([1201, 1202, 1203, 1204].map((value) => client.post(`${home}readings`, { zone1: String(value) })));
+  const numbers = again.map((answer) => Number(answer.headers.get('location')!.split('/').pop()));
+  assert.equal([...numbers].sort(), [3, 4, 5, 6], 'each answer names its own submission');
+  const stored = rows(app, account.id);
+  numbers.forEach((seq, i) => assert.is(stored.find((row) => row.seq === seq)!.value, 1201 + i, 'the number answered is the value sent'));
+  assert.equal(stored.filter((row) => row.status === 'accepted').map((row) => row.seq), [6], 'only the last one stays live; the others are replaced');
+});
+
 readings.run();
