@@ -50,7 +50,9 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
  * transaction that only reads can ask for `db.transaction(fn).deferred()`. A request's several
  * reads belong in one: outside a transaction every statement takes and drops the WAL read lock
  * itself (an fcntl, an fstat, an fcntl: ~6 µs here, most of a keyed read); inside one, once. Build
- * it once where it is called often (building db.transaction(fn) costs ~5 µs a call).
+ * it once where it is called often (building db.transaction(fn) costs ~5 µs a call). The reads of
+ * every logged-in page (session, links, overview) go further: db/group-read.ts runs all the
+ * requests' reads of one turn of the event loop in one such transaction.
  */
 function writeTransactionsBeginImmediately(db: Db): void {
   const transaction = db.transaction.bind(db);

@@ -1,6 +1,7 @@
 // Builds every service from the config, the database and a clock.
 import type { Db } from '../db/connection.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
+import { createGroupRead } from '../db/group-read.ts';
 import { createAccountSettings } from './accounts/settings.ts';
 import { createApiTokens } from './auth/api-tokens.ts';
 import { createAudit } from './ops/audit.ts';
@@ -38,26 +39,16 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(config: Config, db: Db, clock: Clock) {
   const audit = createAudit(db, clock);
   const throttle = createThrottle(db, clock);
-  const sessions = createSessions(db, clock, config.session);
+  const reads = createGroupRead(db); // requests' page reads share one read transaction per turn of the event loop
+  const sessions = createSessions(db, clock, config.session, reads);
   const mail = createMail(db, clock, { smtpUrl: config.smtpUrl, from: config.mailFrom, sendOnEnqueue: config.workers === 1 });
   const letters = createLetters(config.company, config.baseUrl);
-  const auth = createAuth({
-    db,
-    clock,
-    company: config.company,
-    baseUrl: config.baseUrl,
-    registrationProof: config.registrationProof,
-    sessions,
-    throttle,
-    mail,
-    letters,
-    audit,
-  });
-  const cabinet = createCabinet({ db, clock, audit, throttle });
+  const auth = createAuth({ db, clock, company: config.company, baseUrl: config.baseUrl, registrationProof: config.registrationProof, sessions, throttle, mail, letters, audit });
+  const cabinet = createCabinet({ db, clock, audit, throttle, reads });
   const commits = createGroupCommit(db); // requests' submissions share one commit per turn of the event loop
   const readings = createReadings({ db, clock, company: config.company, audit, commits });
   const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings, commits });
-  const overview = createOverview({ db, clock, company: config.company });
+  const overview = createOverview({ db, clock, company: config.company, reads });
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
   const monthlyClose = createMonthlyClose({ db, clock, company: config.company });
   const format = createFormatter(config.company.timeZone);

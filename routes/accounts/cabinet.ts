@@ -35,12 +35,12 @@ export function cabinetRoutes(services: Services): Router {
   const { readings, overview, cabinet } = services;
   const account = Router({ mergeParams: true });
 
-  account.get('/', (_req, res) => {
-    res.render('pages/cabinet/home', { title: 'Главная', section: 'home', view: overview.of(res.locals.link!.account_id) });
+  account.get('/', async (_req, res) => {
+    res.render('pages/cabinet/home', { title: 'Главная', section: 'home', view: await overview.of(res.locals.link!.account_id) });
   });
 
-  account.get('/info', (_req, res) => {
-    res.render('pages/cabinet/info', { title: 'Информация', section: 'info', view: overview.of(res.locals.link!.account_id) });
+  account.get('/info', async (_req, res) => {
+    res.render('pages/cabinet/info', { title: 'Информация', section: 'info', view: await overview.of(res.locals.link!.account_id) });
   });
 
   function renderReadings(res: Response, status: number, extra: Record<string, unknown> = {}) {

@@ -64,8 +64,8 @@ export function checkReading(services: Services, subject: ReadingSubject, body: 
   return { account: subject.account, meter: subject.meter, checked };
 }
 
-function balanceOf(services: Services, link: { id: number; account_id: number }): z.infer<typeof balanceSchema> {
-  const view = services.overview.of(link.account_id);
+async function balanceOf(services: Services, link: { id: number; account_id: number }): Promise<z.infer<typeof balanceSchema>> {
+  const view = await services.overview.of(link.account_id);
   return {
     link: link.id,
     accountNumber: view.account.number,
@@ -96,7 +96,7 @@ export function accountRoutes(services: Services) {
       const links = services.cabinet.links(c.get('user').id);
       return c.json({ accounts: links.map((l) => ({ id: l.id, accountNumber: l.number, address: l.address, primary: l.is_primary === 1 })) }, 200);
     })
-    .openapi(balance, (c) => c.json(balanceOf(services, c.get('link')), 200))
+    .openapi(balance, async (c) => c.json(await balanceOf(services, c.get('link')), 200))
     .openapi(submitReadings, async (c) => {
       const { account, meter, checked } = checkReading(services, services.readings.subject(c.get('link').account_id), c.req.valid('json'));
       const seq = await readings.submitGrouped(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));

@@ -30,7 +30,7 @@ export function bearer(services: Services): MiddlewareHandler<ApiEnv> {
 
 export function ownLink(services: Services): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const own = services.cabinet.linkFor(c.get('user').id, c.req.param('link') ?? '', contextOf(c));
+    const own = await services.cabinet.linkFor(c.get('user').id, c.req.param('link') ?? '', contextOf(c));
     if (!own) throw new ApiError(404, 'not_found', 'Лицевой счёт не найден среди ваших.');
     c.set('link', own.link);
     await next();

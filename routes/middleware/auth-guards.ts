@@ -13,9 +13,9 @@ export const requireUser: RequestHandler = (_req, res, next) => {
 
 /** Loads :link for the user; any link that is not theirs is a 404. */
 export function requireOwnLink(services: Services): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const user = res.locals.user!;
-    const own = services.cabinet.linkFor(user.id, String(req.params.link), requestContext(req));
+    const own = await services.cabinet.linkFor(user.id, String(req.params.link), requestContext(req));
     if (!own) {
       res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
       return;

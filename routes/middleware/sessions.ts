@@ -5,10 +5,10 @@ import type { CookieSettings } from './cookies.ts';
 
 export function setUpSessions(services: Services, cookies: CookieSettings): Router {
   const router = Router();
-  router.use((req, res, next) => {
+  router.use(async (req, res, next) => {
     const token: unknown = req.cookies?.[cookies.sessionName];
     if (typeof token === 'string' && token !== '') {
-      const valid = services.sessions.validate(token);
+      const valid = await services.sessions.validate(token);
       if (valid) {
         res.locals.user = valid.user;
         res.locals.session = valid.session;

@@ -103,9 +103,9 @@ export function opsSupportRoutes(services: Services): Router {
     res.render('pages/ops/support-accounts', { title: 'Поиск лицевого счёта', query, hits, tooShort: query.length === 1 });
   });
 
-  router.get('/accounts/:account', (req, res) => {
+  router.get('/accounts/:account', async (req, res) => {
     const id = idParam(req.params.account);
-    const view = id === null ? undefined : overview.find(id);
+    const view = id === null ? undefined : await overview.find(id);
     if (!view) return notFound(res);
     audit.record(requestContext(req), { event: 'operator.account_view', operatorId: res.locals.operator!.id, accountId: view.account.id });
     res.render('pages/ops/support-account', { title: 'Лицевой счёт', view });

@@ -2,6 +2,7 @@
 import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/accounts/accounts.ts';
 import { latestCharge, type ChargeRow } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
+import type { GroupRead } from '../../db/group-read.ts';
 import { lastAcceptedReadings, type ReadingRow } from '../../db/billing/readings.ts';
 import { getTariffPrices } from '../../db/billing/tariffs.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -35,8 +36,8 @@ function verificationOf(meter: MeterRow, todayIso: string, warningDays: number):
   return { until: meter.verified_until, state: meter.verified_until <= todayIso ? 'overdue' : warnFrom <= todayIso ? 'soon' : 'ok' };
 }
 
-export function createOverview(deps: { db: Db; clock: Clock; company: Company }) {
-  const { db, clock, company } = deps;
+export function createOverview(deps: { db: Db; clock: Clock; company: Company; reads: GroupRead }) {
+  const { db, clock, company, reads } = deps;
 
   function tariffsFor(account: AccountRow, zones: 1 | 2 | 3, today: string): ZoneTariff[] {
     const prices = getTariffPrices(db, account.category, zones, today);
@@ -75,18 +76,15 @@ export function createOverview(deps: { db: Db; clock: Clock; company: Company })
     };
   }
 
-  // Its reads as one deferred read transaction, built once: the WAL read lock is taken once for
-  // all of them instead of once per statement (see db/connection.ts).
-  const readOverview = db.transaction(overviewOf);
-
+  // Its reads go with the other requests' of this turn, in one read transaction (db/group-read.ts).
   return {
     /** An account the caller knows exists (a customer's own link). */
-    of(accountId: number): AccountOverview {
-      return readOverview.deferred(accountId)!;
+    async of(accountId: number): Promise<AccountOverview> {
+      return (await reads.run(() => overviewOf(accountId)))!;
     },
     /** Any account id (an operator's look-up); undefined when there is no such account. */
-    find(accountId: number): AccountOverview | undefined {
-      return readOverview.deferred(accountId);
+    find(accountId: number): Promise<AccountOverview | undefined> {
+      return reads.run(() => overviewOf(accountId));
     },
   };
 }

@@ -1,6 +1,7 @@
 // Sessions as lucia's guide describes: a random token in the cookie, its SHA-256 in the database,
 // expiry by inactivity and an absolute cap, last-seen written at most once a minute.
 import type { Db } from '../../db/connection.ts';
+import type { GroupRead } from '../../db/group-read.ts';
 import {
   deleteSession,
   deleteUserCredentialsBesidesPassword,
@@ -21,10 +22,30 @@ export type ValidSession = { session: SessionRow; user: UserRow };
 export type Sessions = ReturnType<typeof createSessions>;
 
 const touchEverySeconds = 60;
+/** Past this many remembered touches the memory is dropped: at worst a session is written once more. */
+const touchesRemembered = 10_000;
 
-export function createSessions(db: Db, clock: Clock, limits: SessionLimits) {
+/**
+ * Writes a session's last_seen_at at most once a minute, and answers its last-seen time after that.
+ * The requests of one session read in one turn all see the same last_seen_at: the first writes it.
+ */
+function createTouch(db: Db): (id: string, lastSeen: number, now: number) => number {
+  const touchedAt = new Map<string, number>();
+  return (id, lastSeen, now) => {
+    const seen = Math.max(lastSeen, touchedAt.get(id) ?? 0);
+    if (now - seen < touchEverySeconds) return seen;
+    if (touchedAt.size >= touchesRemembered) touchedAt.clear();
+    touchSession(db, id, now);
+    touchedAt.set(id, now);
+    return now;
+  };
+}
+
+export function createSessions(db: Db, clock: Clock, limits: SessionLimits, reads: GroupRead) {
   const idle = limits.idleMinutes * 60;
   const absolute = limits.absoluteHours * 3600;
+
+  const touch = createTouch(db);
 
   function isExpired(session: SessionRow, now: number): boolean {
     return now - session.last_seen_at >= idle || now - session.created_at >= absolute;
@@ -45,11 +66,11 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits) {
       return token;
     },
 
-    validate(token: string): ValidSession | null {
+    /** Read with the other requests of this turn (one statement for the session and its user); the writes after, on their own. */
+    async validate(token: string): Promise<ValidSession | null> {
       if (!/^[a-z2-7]{32}$/.test(token)) return null;
       const id = hashSecret(token);
-      // One statement for the session and its user: this runs on every logged-in request.
-      const found = getSessionWithUser(db, id);
+      const found = await reads.run(() => getSessionWithUser(db, id));
       if (!found || !constantTimeEqual(found.session.id, id)) return null;
       const { session, user } = found;
       const now = nowSeconds(clock);
@@ -58,10 +79,7 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits) {
         return null;
       }
       if (user.activated_at === null) return null;
-      if (now - session.last_seen_at >= touchEverySeconds) {
-        touchSession(db, id, now);
-        session.last_seen_at = now;
-      }
+      session.last_seen_at = touch(id, session.last_seen_at, now);
       return { session, user };
     },
 
