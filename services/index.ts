@@ -52,7 +52,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
   const monthlyClose = createMonthlyClose({ db, clock, company: config.company });
   const format = createFormatter(config.company.timeZone);
-  const history = createHistory({ db, clock, company: config.company, format });
+  const history = createHistory({ db, clock, company: config.company, format, reads });
   // The gateway reads config.payment at each call: server.ts sets gatewayUrl once the sandbox listens.
   const gateway = createGateway(config.payment);
   const payments = createPayments({

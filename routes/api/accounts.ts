@@ -79,12 +79,12 @@ async function balanceOf(services: Services, link: { id: number; account_id: num
   };
 }
 
-function historyOf(services: Services, view: HistoryView, accountId: number, query: Record<string, unknown>): z.infer<typeof historySchema> {
+async function historyOf(services: Services, view: HistoryView, accountId: number, query: Record<string, unknown>): Promise<z.infer<typeof historySchema>> {
   const { history } = services;
-  const parsed = history.parseRange(query, history.extentOf(accountId));
+  const parsed = history.parseRange(query, await history.extentOf(accountId));
   if (!parsed.ok) throw new ApiError(422, 'validation', 'Проверьте период.', parsed.errors);
   const range = parsed.range;
-  const data = history.view(view, accountId, range) as Record<string, unknown>;
+  const data = (await history.view(view, accountId, range)) as Record<string, unknown>;
   const { chart: _chart, ...rest } = data;
   return { view, range, notice: parsed.notice, ...rest } as z.infer<typeof historySchema>;
 }
@@ -112,8 +112,8 @@ export function accountRoutes(services: Services) {
         201,
       );
     })
-    .openapi(historyRoute('readings'), (c) => c.json(historyOf(services, 'readings', c.get('link').account_id, c.req.valid('query')), 200))
-    .openapi(historyRoute('payments'), (c) => c.json(historyOf(services, 'payments', c.get('link').account_id, c.req.valid('query')), 200))
-    .openapi(historyRoute('charges'), (c) => c.json(historyOf(services, 'charges', c.get('link').account_id, c.req.valid('query')), 200))
-    .openapi(historyRoute('consumption'), (c) => c.json(historyOf(services, 'consumption', c.get('link').account_id, c.req.valid('query')), 200));
+    .openapi(historyRoute('readings'), async (c) => c.json(await historyOf(services, 'readings', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('payments'), async (c) => c.json(await historyOf(services, 'payments', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('charges'), async (c) => c.json(await historyOf(services, 'charges', c.get('link').account_id, c.req.valid('query')), 200))
+    .openapi(historyRoute('consumption'), async (c) => c.json(await historyOf(services, 'consumption', c.get('link').account_id, c.req.valid('query')), 200));
 }

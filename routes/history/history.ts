@@ -29,14 +29,14 @@ export function historyRoutes(services: Services): Router {
     return text === '' ? '' : `?${text}`;
   }
 
-  function renderView(req: Request, res: Response, view: HistoryView) {
-    const extent = history.extentOf(accountId(res));
+  async function renderView(req: Request, res: Response, view: HistoryView) {
+    const extent = await history.extentOf(accountId(res));
     const parsed = history.parseRange(req.query as Record<string, unknown>, extent);
     const common = { title: historyViewTitles[view], section: 'history', view, views: historyViews, viewTitles: historyViewTitles, labels, extent, query: rangeQuery(req), values: parsed.values };
     if (!parsed.ok) {
       return res.status(422).render('pages/history/view', { ...common, errors: parsed.errors, range: null, notice: null, data: null, zoneNames: [] });
     }
-    const data = history.view(view, accountId(res), parsed.range);
+    const data = await history.view(view, accountId(res), parsed.range);
     res.render('pages/history/view', {
       ...common,
       errors: {},
@@ -54,13 +54,13 @@ export function historyRoutes(services: Services): Router {
   account.get('/history', (req, res) => renderView(req, res, 'readings'));
 
   // Before '/history/:view', so 'charges.csv' is a download and not a view named so.
-  account.get('/history/:view.csv', (req, res) => {
+  account.get('/history/:view.csv', async (req, res) => {
     const view = viewOf(req.params.view);
     if (!view) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
-    const extent = history.extentOf(accountId(res));
+    const extent = await history.extentOf(accountId(res));
     const parsed = history.parseRange(req.query as Record<string, unknown>, extent);
     if (!parsed.ok) return renderView(req, res, view);
-    const file = history.csv(view, accountId(res), parsed.range);
+    const file = await history.csv(view, accountId(res), parsed.range);
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="${file.asciiName}"; filename*=UTF-8''${encodeRFC5987(file.utf8Name)}`);
     res.set('Cache-Control', 'private, no-store');
@@ -73,18 +73,18 @@ export function historyRoutes(services: Services): Router {
     renderView(req, res, view);
   });
 
-  account.get('/history/:view/:period', (req, res) => {
+  account.get('/history/:view/:period', async (req, res) => {
     const view = viewOf(req.params.view);
     if (!view) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     const period = String(req.params.period);
     if (!isPeriod(period)) {
       return periodProblem(res, view, 404, 'В адресе нет месяца в виде ГГГГ-ММ (например, 2026-03). Выберите месяц в списке.', null);
     }
-    const extent = history.extentOf(accountId(res));
+    const extent = await history.extentOf(accountId(res));
     if (!history.inExtent(extent, period)) {
       return periodProblem(res, view, 404, `За ${period} истории по счёту нет. ${history.describeExtent(extent)}`, extent);
     }
-    const data = history.view(view, accountId(res), { from: period, to: period });
+    const data = await history.view(view, accountId(res), { from: period, to: period });
     const locals = {
       title: `${historyViewTitles[view]}: ${services.format.period(period)}`,
       section: 'history',

@@ -3,7 +3,7 @@ import { zoneNames } from '../billing/tariffs.ts';
 import { chargeBasisLabels, paymentChannelLabels, paymentStatusLabels, readingSourceLabels, readingStatusLabels } from '../platform/labels.ts';
 import type { HistoryContext, Range } from './history.ts';
 import { chargesMonths, consumptionMonths, paymentsMonths, zoneCount } from './months.ts';
-import { readings, readTransaction } from './pages.ts';
+import { readingsOf, readTransaction } from './pages.ts';
 import { historyViewTitles, type HistoryView } from './views.ts';
 
 type CsvRow = (string | number | null)[];
@@ -30,8 +30,8 @@ export function toCsv(rows: (string | number | null)[][]): string {
 }
 
 /** The view as a CSV file: its name and the text (UTF-8 with BOM, ';'-separated). */
-export function csv(context: HistoryContext, view: HistoryView, accountId: number, range: Range): { asciiName: string; utf8Name: string; body: string } {
-  const rows = readTransaction(context, () => csvRows(context, view, accountId, range));
+export async function csv(context: HistoryContext, view: HistoryView, accountId: number, range: Range): Promise<{ asciiName: string; utf8Name: string; body: string }> {
+  const rows = await readTransaction(context, () => csvRows(context, view, accountId, range));
   const suffix = range.from === range.to ? range.from : `${range.from}_${range.to}`;
   return {
     asciiName: `svet-${asciiViewNames[view]}-${suffix}.csv`,
@@ -48,7 +48,7 @@ function csvRows(context: HistoryContext, view: HistoryView, accountId: number, 
 }
 
 function readingsRows(context: HistoryContext, accountId: number, range: Range): CsvRow[] {
-  const { months, zones } = readings(context, accountId, range);
+  const { months, zones } = readingsOf(context, accountId, range);
   const names = zoneNames[zones];
   const rows: CsvRow[] = [['Месяц', 'Дата передачи', 'Зона', 'Показания', 'Источник', 'Статус', 'Причина']];
   for (const month of months) {

@@ -2,6 +2,7 @@
 // range the customer picks, with the charts' geometry and the CSV downloads. Each page's data is
 // read inside one read transaction, so the months, totals and chart agree with each other.
 import type { Db } from '../../db/connection.ts';
+import type { GroupRead } from '../../db/group-read.ts';
 import type { HistoryCharge, HistoryPayment, HistoryReading } from '../../db/history/history.ts';
 import { bind } from '../platform/bind.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -10,8 +11,8 @@ import type { Formatter } from '../platform/format.ts';
 import { zoneNames } from '../billing/tariffs.ts';
 import { csv } from './csv.ts';
 import { monthStart, offsetFormat } from './local-time.ts';
-import { charges, consumption, payments, readings, view } from './pages.ts';
-import { describeExtent, extentOf, inExtent, parseRange } from './range.ts';
+import { charges, consumption, payments, readExtent, readings, view } from './pages.ts';
+import { describeExtent, inExtent, parseRange } from './range.ts';
 
 export { historyViews, historyViewTitles, type HistoryView } from './views.ts';
 export { defaultRangeMonths, maxRangeMonths, parseMonth, periodsNewestFirst } from './range.ts';
@@ -55,7 +56,7 @@ export type ConsumptionMonth = {
   previousYear: { period: string; kwh: number | null; zoneKwh: (number | null)[]; basis: HistoryCharge['basis'] | null };
 };
 
-type HistoryDeps = { db: Db; clock: Clock; company: Company; format: Formatter };
+type HistoryDeps = { db: Db; clock: Clock; company: Company; format: Formatter; reads: GroupRead };
 
 /** The dependencies, the company's time zone and what the operations work out once. */
 export type HistoryContext = HistoryDeps & {
@@ -78,7 +79,7 @@ export function createHistory(deps: HistoryDeps) {
     describeExtent,
     inExtent,
     zoneNamesFor,
-    ...bind(context, { extentOf, monthStart, readings, payments, charges, consumption, view, csv }),
+    ...bind(context, { extentOf: readExtent, monthStart, readings, payments, charges, consumption, view, csv }),
   };
 }
 

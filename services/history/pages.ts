@@ -1,19 +1,28 @@
 // The four history views of an account over a range, each read inside one read transaction.
 import type { HistoryContext, Range } from './history.ts';
+import { extentOf } from './range.ts';
 import type { HistoryView } from './views.ts';
 import { chargesChart, consumptionChart } from './month-charts.ts';
 import { chargesMonths, consumptionMonths, paymentsMonths, readingsMonths, zoneCount } from './months.ts';
 
-// Deferred: a read-only snapshot never waits for a writer (db/connection.ts makes IMMEDIATE the default).
-export function readTransaction<T>({ db }: HistoryContext, read: () => T): T {
-  return db.transaction(read).deferred();
+// With the other requests' reads of this turn, in one deferred read transaction (db/group-read.ts).
+export function readTransaction<T>({ reads }: HistoryContext, read: () => T): Promise<T> {
+  return reads.run(read);
+}
+
+/** The months the account has history in (extentOf), read like the views. */
+export function readExtent(context: HistoryContext, accountId: number) {
+  return readTransaction(context, () => extentOf(context, accountId));
+}
+
+/** The readings view's months and zone count, read by the caller's transaction (the CSV's too). */
+export function readingsOf(context: HistoryContext, accountId: number, range: Range) {
+  const months = readingsMonths(context, accountId, range);
+  return { months, zones: zoneCount(context, accountId, months.flatMap((m) => m.latest.values.map((v) => v.zone))) };
 }
 
 export function readings(context: HistoryContext, accountId: number, range: Range) {
-  return readTransaction(context, () => {
-    const months = readingsMonths(context, accountId, range);
-    return { months, zones: zoneCount(context, accountId, months.flatMap((m) => m.latest.values.map((v) => v.zone))) };
-  });
+  return readTransaction(context, () => readingsOf(context, accountId, range));
 }
 
 export function payments(context: HistoryContext, accountId: number, range: Range) {
