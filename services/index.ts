@@ -46,7 +46,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const auth = createAuth({ db, clock, company: config.company, baseUrl: config.baseUrl, registrationProof: config.registrationProof, sessions, throttle, mail, letters, audit });
   const cabinet = createCabinet({ db, clock, audit, throttle, reads });
   const commits = createGroupCommit(db); // requests' submissions share one commit per turn of the event loop
-  const readings = createReadings({ db, clock, company: config.company, audit, commits });
+  const readings = createReadings({ db, clock, company: config.company, audit, commits, reads });
   const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings, commits });
   const overview = createOverview({ db, clock, company: config.company, reads });
   const operators = createOperators({ db, clock, audit, throttle, session: config.session, issuer: config.company.appName });
@@ -81,7 +81,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const health = createHealth({ db, pdf, chromePath: config.chromePath });
   const retention = createRetention({ db, clock, session: config.session, policy: config.retention });
   // The mobile row: API bearer tokens, PIN on a trusted device, passkeys on that device.
-  const apiTokens = createApiTokens({ db, clock, throttle, audit, ttlHours: config.mobile.apiTokenTtlHours });
+  const apiTokens = createApiTokens({ db, clock, throttle, audit, ttlHours: config.mobile.apiTokenTtlHours, reads });
   const pin = createPin({ db, clock, audit, throttle, sessions });
   const passkeys = createPasskeys({ db, clock, audit, throttle, sessions, pin, rp: { id: config.mobile.webauthnRpId, origin: config.mobile.webauthnOrigin, name: config.company.appName } });
   return { apiTokens, pin, passkeys, logger, health, retention, config, db, clock, audit, throttle, sessions, mail, letters, auth, cabinet, readings, readingsWithoutLogin, overview, operators, monthlyClose, format, gateway, payments, history, pdf, bills, uploads, accountSettings, support, billingExchange, notices };

@@ -61,11 +61,10 @@ export function cabinetRoutes(services: Services): Router {
   account.get('/readings', (_req, res) => renderReadings(res, 200));
 
   account.post('/readings', async (req: Request, res: Response) => {
-    const { account: accountRow, meter } = readings.subject(res.locals.link!.account_id);
-    if (!meter) return renderReadings(res, 422, { errors: { form: 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.' } });
     const body = (req.body ?? {}) as Record<string, unknown>;
+    const { account: accountRow, meter, checked } = await readings.checkSubmission(res.locals.link!.account_id, body, body.confirm === 'yes');
+    if (!meter || !checked) return renderReadings(res, 422, { errors: { form: 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.' } });
     const values = keptValues(body, ['zone1', 'zone2', 'zone3'].slice(0, meter.zones));
-    const checked = readings.check(accountRow, meter, body, body.confirm === 'yes');
     if (checked.kind === 'invalid') return renderReadings(res, 422, { values, errors: checked.errors });
     if (checked.kind === 'confirm') return renderReadings(res, 200, { values, confirmation: checked.confirmation });
     const seq = await readings.submitGrouped(accountRow, meter, checked, { userId: res.locals.user!.id, source: 'customer' }, requestContext(req));

@@ -1,6 +1,7 @@
 // /api/v1 accounts: the user's accounts, an account's balance, submitting readings, and history.
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
+import type { CheckedReading } from '../../services/billing/readings.ts';
 import type { HistoryView } from '../../services/history/history.ts';
 import type { Services } from '../../services/index.ts';
 import { ApiError } from './errors.ts';
@@ -50,18 +51,39 @@ function historyRoute<V extends HistoryView>(view: V) {
 
 type ReadingSubject = ReturnType<Services['readings']['subject']>;
 
-/** The same check as the «Передать» form; a question to confirm is a 409 with the messages. */
-export function checkReading(services: Services, subject: ReadingSubject, body: z.infer<typeof readingBody>) {
-  if (!subject.meter) throw new ApiError(422, 'no_meter', 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.');
+type AcceptedReading = Extract<CheckedReading, { kind: 'valid' }>;
+
+const noMeter = () => new ApiError(422, 'no_meter', 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.');
+
+/** The JSON body's zones as the form's fields. */
+function readingFields(body: z.infer<typeof readingBody>): Record<string, unknown> {
   const form: Record<string, unknown> = {};
   for (const zone of [1, 2, 3] as const) {
     const value = body[`zone${zone}`];
     if (value !== undefined) form[`zone${zone}`] = String(value);
   }
-  const checked = services.readings.check(subject.account, subject.meter, form, body.confirmed === true);
+  return form;
+}
+
+/** A check that did not pass: a 422 with the fields' messages, or a question to confirm as a 409. */
+function accepted(checked: CheckedReading): AcceptedReading {
   if (checked.kind === 'invalid') throw new ApiError(422, 'validation', 'Проверьте показания.', checked.errors);
   if (checked.kind === 'confirm') throw new ApiError(409, 'confirmation_required', checked.confirmation.messages.join(' '), undefined, { confirmation: checked.confirmation });
-  return { account: subject.account, meter: subject.meter, checked };
+  return checked;
+}
+
+/** The same check as the «Передать» form. */
+export function checkReading(services: Services, subject: ReadingSubject, body: z.infer<typeof readingBody>) {
+  if (!subject.meter) throw noMeter();
+  const checked = services.readings.check(subject.account, subject.meter, readingFields(body), body.confirmed === true);
+  return { account: subject.account, meter: subject.meter, checked: accepted(checked) };
+}
+
+/** The same, with the account read together with other requests' (the submit's path). */
+async function checkSubmission(services: Services, accountId: number, body: z.infer<typeof readingBody>) {
+  const { account, meter, checked } = await services.readings.checkSubmission(accountId, readingFields(body), body.confirmed === true);
+  if (!meter || !checked) throw noMeter();
+  return { account, meter, checked: accepted(checked) };
 }
 
 async function balanceOf(services: Services, link: { id: number; account_id: number }): Promise<z.infer<typeof balanceSchema>> {
@@ -98,7 +120,7 @@ export function accountRoutes(services: Services) {
     })
     .openapi(balance, async (c) => c.json(await balanceOf(services, c.get('link')), 200))
     .openapi(submitReadings, async (c) => {
-      const { account, meter, checked } = checkReading(services, services.readings.subject(c.get('link').account_id), c.req.valid('json'));
+      const { account, meter, checked } = await checkSubmission(services, c.get('link').account_id, c.req.valid('json'));
       const seq = await readings.submitGrouped(account, meter, checked, { userId: c.get('user').id, source: 'customer' }, contextOf(c));
       return c.json(
         {

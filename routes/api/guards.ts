@@ -20,7 +20,7 @@ export const contextOf = (c: { env: ApiEnv['Bindings'] }) => requestContext(c.en
 export function bearer(services: Services): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const match = /^Bearer ([^\s]+)$/i.exec(c.req.header('authorization') ?? '');
-    const user = match ? services.apiTokens.validate(match[1]) : null;
+    const user = match ? await services.apiTokens.validate(match[1]) : null;
     if (!match || !user) throw new ApiError(401, 'unauthorized', match ? 'Токен недействителен или истёк: войдите снова.' : 'Нужен токен: заголовок Authorization: Bearer <токен> из POST /api/v1/login.');
     c.set('user', user);
     c.set('token', match[1]);

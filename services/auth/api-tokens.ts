@@ -2,6 +2,7 @@
 // random token for the client, only its SHA-256 in the database, and a fixed expiry.
 import { deleteApiToken, deleteExpiredApiTokens, getApiToken, insertApiToken } from '../../db/auth/api-tokens.ts';
 import type { Db } from '../../db/connection.ts';
+import type { GroupRead } from '../../db/group-read.ts';
 import { getUserById, type UserRow } from '../../db/auth/users.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { RequestContext } from './auth.ts';
@@ -17,7 +18,7 @@ export type ApiLoginResult =
   | { kind: 'not_activated' }
   | { kind: 'throttled'; message: string; retryAfterSeconds: number };
 
-type ApiTokensDeps = { db: Db; clock: Clock; throttle: Throttle; audit: Audit; ttlHours: number };
+type ApiTokensDeps = { db: Db; clock: Clock; throttle: Throttle; audit: Audit; ttlHours: number; reads: GroupRead };
 
 /** The dependencies, the token lifetime in seconds, and when expired tokens were last swept. */
 export type ApiTokensContext = ApiTokensDeps & { ttl: number; state: { lastSweep: number } };
@@ -52,17 +53,23 @@ async function login(deps: ApiTokensContext, accountNumber: string, password: st
   return { kind: 'ok', ...issued, userId: checked.user.id };
 }
 
-/** The user behind a live token, or null (malformed, unknown, expired or deactivated). */
-function validate({ db, clock }: ApiTokensContext, token: string): UserRow | null {
+/**
+ * The user behind a live token, or null (malformed, unknown, expired or deactivated). The token and
+ * its user are read with the other requests of this turn; an expired token is deleted after.
+ */
+async function validate({ db, clock, reads }: ApiTokensContext, token: string): Promise<UserRow | null> {
   if (!tokenPattern.test(token)) return null;
   const id = hashSecret(token);
-  const row = getApiToken(db, id);
-  if (!row || !constantTimeEqual(row.id, id)) return null;
-  if (row.expires_at <= nowSeconds(clock)) {
+  const found = await reads.run(() => {
+    const row = getApiToken(db, id);
+    return row && { row, user: getUserById(db, row.user_id) };
+  });
+  if (!found || !constantTimeEqual(found.row.id, id)) return null;
+  if (found.row.expires_at <= nowSeconds(clock)) {
     deleteApiToken(db, id);
     return null;
   }
-  const user = getUserById(db, row.user_id);
+  const { user } = found;
   return user && user.activated_at !== null ? user : null;
 }
 

@@ -3,6 +3,7 @@ import { getAccountWithMeter, type AccountRow, type MeterRow } from '../../db/ac
 import { chargeVolumesOf, recentChargeVolumes } from '../../db/billing/charges.ts';
 import type { Db } from '../../db/connection.ts';
 import type { GroupCommit } from '../../db/group-commit.ts';
+import type { GroupRead } from '../../db/group-read.ts';
 import {
   getSubmission,
   insertReading,
@@ -36,8 +37,8 @@ export type CheckedReading =
 
 export type Estimate = { consumption: number[]; lines: ChargeLine[]; amountKopecks: number };
 
-/** commits: the group commit that submitGrouped's writes share. */
-type ReadingsContext = { db: Db; clock: Clock; company: Company; audit: Audit; commits: GroupCommit };
+/** commits: the group commit that submitGrouped's writes share; reads: the grouped reads checkSubmission's go with. */
+type ReadingsContext = { db: Db; clock: Clock; company: Company; audit: Audit; commits: GroupCommit; reads: GroupRead };
 
 export type Readings = ReturnType<typeof createReadings>;
 
@@ -62,7 +63,7 @@ function zoneVerdict(meter: MeterRow, input: unknown, last: { value: number } | 
 const zoneFieldPattern = /^zone(\d+)$/;
 
 export function createReadings(deps: ReadingsContext) {
-  return bind(deps, { timingFor, subject, form, check, checkField, submit, submitGrouped, submission, estimate, consumptionOf });
+  return bind(deps, { timingFor, subject, form, check, checkSubmission, checkField, submit, submitGrouped, submission, estimate, consumptionOf });
 }
 
 /** The period today's reading counts for, moved past any period already closed by billing. */
@@ -115,6 +116,17 @@ function formOf(deps: ReadingsContext, account: AccountRow, meter: MeterRow): Re
 /** The check's reads (closed periods, last readings, the season's volumes) as one read transaction (see db/connection.ts). */
 function check(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
   return deps.db.transaction(checkReading).deferred(deps, account, meter, body, confirmed);
+}
+
+/**
+ * A submission's account, meter and check (null without a meter), read with the other requests of
+ * this turn (db/group-read.ts): the path of the cabinet's and the API's POST.
+ */
+function checkSubmission(deps: ReadingsContext, accountId: number, body: Record<string, unknown>, confirmed: boolean) {
+  return deps.reads.run(() => {
+    const { account, meter } = subject(deps, accountId);
+    return { account, meter, checked: meter ? checkReading(deps, account, meter, body, confirmed) : null };
+  });
 }
 
 function checkReading(deps: ReadingsContext, account: AccountRow, meter: MeterRow, body: Record<string, unknown>, confirmed: boolean): CheckedReading {
