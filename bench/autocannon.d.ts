@@ -3,7 +3,7 @@ declare module 'autocannon' {
   namespace autocannon {
     type Options = { url: string; method?: string; body?: string; connections?: number; duration?: number; headers?: Record<string, string> };
     type Result = {
-      requests: { average: number };
+      requests: { average: number; total: number };
       latency: { p50: number; p99: number };
       non2xx: number;
       '2xx': number;

@@ -25,9 +25,14 @@ export function freePort(): Promise<number> {
  */
 export const serverNodeFlags = ['--max-semi-space-size=32'];
 
-/** Every server here runs with serverNodeFlags; `nodeArgs` go to node as well, before the script (e.g. --cpu-prof). */
-export function startChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Child {
-  const child = spawn(process.execPath, [...serverNodeFlags, ...nodeArgs, '--import', 'tsx', script, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Every server here runs with serverNodeFlags; `nodeArgs` go to node as well, before the script (e.g.
+ * --cpu-prof). `place.cwd`: another checkout to run from; `place.cpu`: the one core it may use (taskset).
+ */
+export function startChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = [], place: { cwd?: string; cpu?: number } = {}): Child {
+  const command = [process.execPath, ...serverNodeFlags, ...nodeArgs, '--import', 'tsx', script, ...args];
+  const pinned = place.cpu === undefined ? command : ['taskset', '-c', String(place.cpu), ...command];
+  const child = spawn(pinned[0], pinned.slice(1), { cwd: place.cwd ?? projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));

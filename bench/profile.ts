@@ -12,19 +12,13 @@ import { freePort, startChild, stopChild, waitUntilServing } from './children.ts
 import { printSelfTimes, selfTimes } from './cpu-profile.ts';
 import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { productionBenchEnv } from './production-env.ts';
-import { scenarios } from './scenarios.ts';
+import { scenarioKeys, scenarios } from './scenarios.ts';
 
-const byKey: Record<string, string> = {
-  home: 'GET /a/<link>/ Главная (logged in)',
-  readings: 'POST /a/<link>/readings (submit)',
-  history: 'GET /a/<link>/history/consumption',
-  api: 'GET /api/v1/accounts/<link>/balance (bearer token)',
-};
 
 const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'home' }, duration: { type: 'string', default: '10' }, accounts: { type: 'string', default: '1000' } } });
-const scenario = scenarios.find((s) => s.name === byKey[values.scenario]);
+const scenario = scenarios.find((s) => s.name === scenarioKeys[values.scenario]);
 if (!scenario) {
-  console.error(`--scenario: one of ${Object.keys(byKey).join(', ')}`);
+  console.error(`--scenario: one of ${Object.keys(scenarioKeys).join(', ')}`);
   process.exit(2);
 }
 

@@ -6,6 +6,14 @@ export type Request = { url: string; method?: 'GET' | 'POST'; headers?: Record<s
 /** expect: the status class a healthy answer has (a form POST answers 303). */
 export type Scenario = { name: string; expect?: '2xx' | '3xx'; request(targets: Targets): Request };
 
+/** The scenarios bench:profile and bench:ab take by a short name. */
+export const scenarioKeys: Record<string, string> = {
+  home: 'GET /a/<link>/ Главная (logged in)',
+  readings: 'POST /a/<link>/readings (submit)',
+  history: 'GET /a/<link>/history/consumption',
+  api: 'GET /api/v1/accounts/<link>/balance (bearer token)',
+};
+
 export const scenarios: Scenario[] = [
   { name: 'Express 5 hello world (baseline)', request: ({ hello }) => ({ url: `${hello}/` }) },
   { name: 'Главная HTML, static EJS page (baseline 2)', request: ({ staticHome }) => ({ url: `${staticHome}/` }) },
