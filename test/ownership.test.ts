@@ -65,4 +65,27 @@ ownership('every account-scoped route answers 404 to a foreign link and changes 
   assert.is((await client.get(`/switch?link=${theirLink}`)).status, 404);
 });
 
+ownership('pages asked for at the same moment by several customers each show their own account (reads grouped per turn)', async ({ app }) => {
+  const customers: { number: string; linkId: number; client: ReturnType<typeof createClient> }[] = [];
+  for (let i = 0; i < 4; i++) {
+    const account = seedAccount(app.db);
+    const { linkId } = await seedUser(app.db, account.id, { password: `password-${i}00` });
+    const client = createClient(app.baseUrl);
+    await client.post('/login', { accountNumber: account.number, password: `password-${i}00` });
+    customers.push({ number: account.number, linkId, client });
+  }
+  const paths = (linkId: number) => [`/a/${linkId}/`, `/a/${linkId}/info`, `/a/${linkId}/history/charges`];
+  // Every customer's pages at once, three rounds, so the requests of a turn are several customers'.
+  const asked = customers.flatMap((customer) => [1, 2, 3].flatMap(() => paths(customer.linkId).map((path) => ({ customer, path }))));
+  const pages = await Promise.all(asked.map(({ customer, path }) => customer.client.get(path)));
+  pages.forEach((page, i) => {
+    const { customer, path } = asked[i];
+    assert.is(page.status, 200, path);
+    if (!path.includes('history')) assert.ok(page.text.includes(customer.number), `${path} shows its own account ${customer.number}`);
+    for (const other of customers) {
+      if (other !== customer) assert.not.ok(page.text.includes(other.number), `${path} of ${customer.number} shows ${other.number}`);
+    }
+  });
+});
+
 ownership.run();
