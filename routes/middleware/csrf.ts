@@ -1,6 +1,6 @@
 // CSRF: a random token in a cookie and in every form (works in old browsers), plus the
 // Origin / Sec-Fetch-Site check when the browser sends those headers.
-import { Router, type Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../services/platform/config.ts';
 import { constantTimeEqual, randomToken } from '../../services/platform/tokens.ts';
 import type { CookieSettings } from './cookies.ts';
@@ -11,8 +11,7 @@ export class CsrfError extends Error {
   status = 403;
 }
 
-export function csrfProtection(config: Config, cookies: CookieSettings): Router {
-  const router = Router();
+export function csrfProtection(config: Config, cookies: CookieSettings): RequestHandler {
   const ownOrigin = new URL(config.baseUrl).origin;
 
   function crossSite(req: Request): boolean {
@@ -23,7 +22,7 @@ export function csrfProtection(config: Config, cookies: CookieSettings): Router 
     return origin !== ownOrigin && origin !== `${req.protocol}://${req.get('host')}`;
   }
 
-  router.use((req, res, next) => {
+  return (req, res, next) => {
     let token: unknown = req.cookies?.[cookies.csrfName];
     if (typeof token !== 'string' || !/^[a-z2-7]{32}$/.test(token)) {
       token = randomToken();
@@ -36,6 +35,5 @@ export function csrfProtection(config: Config, cookies: CookieSettings): Router 
       return next(new CsrfError('CSRF check failed'));
     }
     next();
-  });
-  return router;
+  };
 }

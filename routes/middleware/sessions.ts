@@ -1,11 +1,10 @@
 // Reads the session cookie; pages with personal data are never stored by caches.
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Services } from '../../services/index.ts';
 import type { CookieSettings } from './cookies.ts';
 
-export function setUpSessions(services: Services, cookies: CookieSettings): Router {
-  const router = Router();
-  router.use(async (req, res, next) => {
+export function setUpSessions(services: Services, cookies: CookieSettings): RequestHandler {
+  return async (req, res, next) => {
     const token: unknown = req.cookies?.[cookies.sessionName];
     if (typeof token === 'string' && token !== '') {
       const valid = await services.sessions.validate(token);
@@ -19,6 +18,5 @@ export function setUpSessions(services: Services, cookies: CookieSettings): Rout
       }
     }
     next();
-  });
-  return router;
+  };
 }

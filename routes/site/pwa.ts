@@ -1,6 +1,6 @@
 // The installable app: the manifest (from the company config), the service worker at the root
 // scope, and the offline page it shows when the network is gone.
-import { Router } from 'express';
+import type { Express } from 'express';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../../services/index.ts';
@@ -8,8 +8,8 @@ import type { Services } from '../../services/index.ts';
 const workerPath = fileURLToPath(new URL('../../static/sw.js', import.meta.url));
 export const themeColor = '#0b5394';
 
-export function pwaRoutes(services: Services): Router {
-  const router = Router();
+/** Added to the app itself, not as a router of its own (see app.ts). */
+export function pwaRoutes(app: Express, services: Services): void {
   const { company } = services.config;
   const manifest = JSON.stringify({
     name: `${company.appName} — личный кабинет`,
@@ -33,23 +33,21 @@ export function pwaRoutes(services: Services): Router {
   let worker: string | null = null;
   const workerSource = () => (services.config.isProduction ? (worker ??= readFileSync(workerPath, 'utf8')) : readFileSync(workerPath, 'utf8'));
 
-  router.get('/manifest.webmanifest', (_req, res) => {
+  app.get('/manifest.webmanifest', (_req, res) => {
     res.type('application/manifest+json').setHeader('Cache-Control', 'public, max-age=3600');
     res.send(manifest);
   });
 
   // At the root so that its scope is the whole site; never cached by HTTP, so updates arrive.
-  router.get('/sw.js', (_req, res) => {
+  app.get('/sw.js', (_req, res) => {
     res.type('text/javascript').setHeader('Cache-Control', 'no-cache');
     res.send(workerSource());
   });
 
   // The same for everyone: the worker stores it without cookies, so it carries nobody's data.
-  router.get('/offline', (_req, res) => {
+  app.get('/offline', (_req, res) => {
     res.locals.user = undefined;
     res.locals.link = undefined;
     res.render('pages/offline', { title: 'Нет соединения' });
   });
-
-  return router;
 }
