@@ -4,18 +4,16 @@
 // db.transaction() called inside an open transaction a savepoint), so one that throws is undone
 // alone; the others commit together, and every caller hears of its outcome only after the COMMIT.
 import type { Db } from './connection.ts';
+import { perTurn, type Pending } from './per-turn.ts';
 
 export type GroupCommit = {
   /** Runs `work` in the next shared transaction; resolves with its result once that has committed. */
   run<T>(work: () => T): Promise<T>;
 };
 
-type Pending = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export function createGroupCommit(db: Db): GroupCommit {
-  let queue: Pending[] = [];
-
   function runAll(batch: Pending[]): Outcome[] {
     return db.transaction(() =>
       batch.map((item): Outcome => {
@@ -31,9 +29,7 @@ export function createGroupCommit(db: Db): GroupCommit {
     )();
   }
 
-  function flush(): void {
-    const batch = queue;
-    queue = [];
+  function flush(batch: Pending[]): void {
     let outcomes: Outcome[];
     try {
       outcomes = runAll(batch);
@@ -48,12 +44,5 @@ export function createGroupCommit(db: Db): GroupCommit {
     });
   }
 
-  return {
-    run<T>(work: () => T): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        if (queue.length === 0) setImmediate(flush);
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      });
-    },
-  };
+  return { run: perTurn(flush) };
 }
