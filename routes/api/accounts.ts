@@ -49,14 +49,12 @@ function historyRoute<V extends HistoryView>(view: V) {
   });
 }
 
-type ReadingSubject = ReturnType<Services['readings']['subject']>;
-
 type AcceptedReading = Extract<CheckedReading, { kind: 'valid' }>;
 
 const noMeter = () => new ApiError(422, 'no_meter', 'У лицевого счёта нет прибора учёта: начисления идут по нормативу.');
 
 /** The JSON body's zones as the form's fields. */
-function readingFields(body: z.infer<typeof readingBody>): Record<string, unknown> {
+export function readingFields(body: z.infer<typeof readingBody>): Record<string, unknown> {
   const form: Record<string, unknown> = {};
   for (const zone of [1, 2, 3] as const) {
     const value = body[`zone${zone}`];
@@ -66,20 +64,13 @@ function readingFields(body: z.infer<typeof readingBody>): Record<string, unknow
 }
 
 /** A check that did not pass: a 422 with the fields' messages, or a question to confirm as a 409. */
-function accepted(checked: CheckedReading): AcceptedReading {
+export function accepted(checked: CheckedReading): AcceptedReading {
   if (checked.kind === 'invalid') throw new ApiError(422, 'validation', 'Проверьте показания.', checked.errors);
   if (checked.kind === 'confirm') throw new ApiError(409, 'confirmation_required', checked.confirmation.messages.join(' '), undefined, { confirmation: checked.confirmation });
   return checked;
 }
 
-/** The same check as the «Передать» form. */
-export function checkReading(services: Services, subject: ReadingSubject, body: z.infer<typeof readingBody>) {
-  if (!subject.meter) throw noMeter();
-  const checked = services.readings.check(subject.account, subject.meter, readingFields(body), body.confirmed === true);
-  return { account: subject.account, meter: subject.meter, checked: accepted(checked) };
-}
-
-/** The same, with the account read together with other requests' (the submit's path). */
+/** The same check as the «Передать» form, the account read with the other requests of this turn. */
 async function checkSubmission(services: Services, accountId: number, body: z.infer<typeof readingBody>) {
   const { account, meter, checked } = await services.readings.checkSubmission(accountId, readingFields(body), body.confirmed === true);
   if (!meter || !checked) throw noMeter();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isPeriod } from '../../services/billing/periods.ts';
 import type { Services } from '../../services/index.ts';
 import { randomToken } from '../../services/platform/tokens.ts';
-import { checkReading } from './accounts.ts';
+import { accepted, readingFields } from './accounts.ts';
 import { ApiError } from './errors.ts';
 import { apiRouter, contextOf, type ApiEnv } from './guards.ts';
 import { errors, json, jsonBody } from './openapi.ts';
@@ -38,11 +38,11 @@ const billPdf = createRoute({
 type Body = z.infer<typeof paymentBody>;
 
 /** The readings (required when the account has a meter), checked as the form checks them. */
-function readingFor(services: Services, accountId: number, body: Body) {
-  const subject = services.readings.subject(accountId);
-  if (!subject.meter) return { subject, reading: null };
+async function readingFor(services: Services, accountId: number, body: Body) {
+  const { account, meter, checked } = await services.readings.checkSubmission(accountId, readingFields(body), body.confirmed === true);
+  if (!meter || !checked) return { subject: { account, meter }, reading: null };
   if (body.zone1 === undefined) throw new ApiError(422, 'validation', 'Без показаний оплатить нельзя: у лицевого счёта есть прибор учёта.', { zone1: 'Введите показания' });
-  return { subject, reading: { meter: subject.meter, checked: checkReading(services, subject, body).checked } };
+  return { subject: { account, meter }, reading: { meter, checked: accepted(checked) } };
 }
 
 /** The amount asked for, or the suggested one, within the payment limits. */
@@ -58,7 +58,7 @@ function amountOf(services: Services, suggested: number | null, body: Body): num
 
 async function start(services: Services, c: Context<ApiEnv>, body: Body) {
   const link = c.get('link');
-  const { subject, reading } = readingFor(services, link.account_id, body);
+  const { subject, reading } = await readingFor(services, link.account_id, body);
   const quote = services.payments.quote(subject.account, subject.meter, reading?.checked.consumption ?? null);
   const amountKopecks = amountOf(services, quote.suggestedKopecks, body);
   const requestId = body.requestId ?? randomToken();
