@@ -2,29 +2,12 @@
 // the event loop runs in one transaction, a piece that throws is undone alone, and a caller hears
 // of its result only once another connection can read it.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from '../../db/connection.ts';
+import { withNotesFile } from '../helpers/notes-file.ts';
+import type { Db } from '../../db/connection.ts';
 import { createGroupCommit } from '../../db/group-commit.ts';
 
-function withFile(run: (db: Db, reader: Database.Database) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'svet-group-commit-'));
-    const db = openDatabase(join(dir, 'svet.db'), { migrate: false });
-    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
-    const reader = new Database(join(dir, 'svet.db'), { readonly: true });
-    try {
-      await run(db, reader);
-    } finally {
-      reader.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
 
 const insert = (db: Db, text: string) => () =>
   db.transaction(() => Number(db.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid))();
@@ -32,7 +15,7 @@ const countOf = (reader: Database.Database) => (reader.prepare('SELECT count(*) 
 
 test(
   'work asked for in one turn shares one transaction: nothing is visible to another connection before the commit',
-  withFile(async (db, reader) => {
+  withNotesFile({ other: 'reader' }, async (db, reader) => {
     const commits = createGroupCommit(db);
     const seenByReader: number[] = [];
     const seenInside: number[] = [];
@@ -54,7 +37,7 @@ test(
 
 test(
   'a piece that throws is undone alone and its caller gets the error; the others commit',
-  withFile(async (db, reader) => {
+  withNotesFile({ other: 'reader' }, async (db, reader) => {
     const commits = createGroupCommit(db);
     const failing = () =>
       db.transaction(() => {
@@ -70,7 +53,7 @@ test(
 
 test(
   'a caller resolves after the commit: its row is readable from another connection in the callback',
-  withFile(async (db, reader) => {
+  withNotesFile({ other: 'reader' }, async (db, reader) => {
     const commits = createGroupCommit(db);
     const visible = await commits.run(insert(db, 'one')).then(() => countOf(reader));
     assert.equal(visible, 1);
@@ -80,7 +63,7 @@ test(
 
 test(
   'when the shared transaction cannot begin (another writer holds the lock), every caller gets the error and nothing is written',
-  withFile(async (db, reader) => {
+  withNotesFile({ other: 'reader' }, async (db, reader) => {
     db.pragma('busy_timeout = 0');
     const commits = createGroupCommit(db);
     const other = new Database(db.name);

@@ -2,36 +2,22 @@
 // event loop run in one read transaction (one snapshot, one read lock), a read that throws fails
 // alone, the next turn reads afresh, and callers continue outside the transaction.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from '../../db/connection.ts';
+import { withNotesFile } from '../helpers/notes-file.ts';
+import type { Db } from '../../db/connection.ts';
 import { createGroupRead } from '../../db/group-read.ts';
 
-function withFile(run: (db: Db, writer: Database.Database) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'svet-group-read-'));
-    const db = openDatabase(join(dir, 'svet.db'), { migrate: false });
-    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL); INSERT INTO notes (text) VALUES ('first')");
-    const writer = new Database(join(dir, 'svet.db'));
-    try {
-      await run(db, writer);
-    } finally {
-      writer.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+
+/** One note in the file, and a second connection that writes. */
+const oneNote = { other: 'writer', seed: "INSERT INTO notes (text) VALUES ('first')" } as const;
 
 const countOf = (db: Db) => (db.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n;
 const add = (writer: Database.Database) => writer.prepare("INSERT INTO notes (text) VALUES ('more')").run();
 
 test(
   'reads asked for in one turn share one transaction and its snapshot',
-  withFile(async (db, writer) => {
+  withNotesFile(oneNote, async (db, writer) => {
     const reads = createGroupRead(db);
     const inside: boolean[] = [];
     const counts = await Promise.all([
@@ -54,7 +40,7 @@ test(
 
 test(
   'a read that throws fails alone; the others of its turn answer',
-  withFile(async (db) => {
+  withNotesFile(oneNote, async (db) => {
     const reads = createGroupRead(db);
     const outcomes = await Promise.allSettled([
       reads.run(() => countOf(db)),
@@ -69,7 +55,7 @@ test(
 
 test(
   'a caller continues outside the transaction, so it may write on its own',
-  withFile(async (db, writer) => {
+  withNotesFile(oneNote, async (db, writer) => {
     const reads = createGroupRead(db);
     const n = await reads.run(() => countOf(db));
     assert.is(db.inTransaction, false);
