@@ -102,7 +102,7 @@ export function createApp(services: Services, options: { log?: ErrorLog; logger?
   app.use(documentRoutes());
   app.use(unsubscribePageRoutes(services));
   app.use(merchantPageRoutes());
-  app.use(accountSwitchRoutes(services));
+  app.use(accountSwitchRoutes());
   app.use(paymentCallbackRoutes(services));
   app.use('/ops', operatorRoutes(services, cookies));
   app.use('/ops', opsSupportRoutes(services));

@@ -44,7 +44,7 @@ export function createServices(config: Config, db: Db, clock: Clock) {
   const mail = createMail(db, clock, { smtpUrl: config.smtpUrl, from: config.mailFrom, sendOnEnqueue: config.workers === 1 });
   const letters = createLetters(config.company, config.baseUrl);
   const auth = createAuth({ db, clock, company: config.company, baseUrl: config.baseUrl, registrationProof: config.registrationProof, sessions, throttle, mail, letters, audit });
-  const cabinet = createCabinet({ db, clock, audit, throttle, reads });
+  const cabinet = createCabinet({ db, clock, audit, throttle });
   const commits = createGroupCommit(db); // requests' submissions share one commit per turn of the event loop
   const readings = createReadings({ db, clock, company: config.company, audit, commits, reads });
   const readingsWithoutLogin = createReadingsWithoutLogin({ db, clock, throttle, audit, readings, commits });

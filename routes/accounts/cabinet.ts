@@ -19,10 +19,10 @@ export const cabinetSections = [
 const linkSchema = z.object({ accountNumber: fields.accountNumber, proof: fields.proof });
 
 /** GET /switch?link=…&section=…: the account switcher's form, which works without JS. */
-export function accountSwitchRoutes(services: Services): Router {
+export function accountSwitchRoutes(): Router {
   const router = Router();
   router.get('/switch', requireUser, (req, res) => {
-    const target = services.cabinet.links(res.locals.user!.id).find((link) => String(link.id) === String(req.query.link));
+    const target = res.locals.links!.find((link) => String(link.id) === String(req.query.link));
     const section = cabinetSections.find((s) => s.path === req.query.section)?.path ?? '';
     if (!target) return res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
     res.redirect(303, `/a/${target.id}/${section}`);

@@ -106,7 +106,7 @@ export function accountRoutes(services: Services) {
   const { readings } = services;
   return apiRouter()
     .openapi(accounts, (c) => {
-      const links = services.cabinet.links(c.get('user').id);
+      const links = c.get('links');
       return c.json({ accounts: links.map((l) => ({ id: l.id, accountNumber: l.number, address: l.address, primary: l.is_primary === 1 })) }, 200);
     })
     .openapi(balance, async (c) => c.json(await balanceOf(services, c.get('link')), 200))

@@ -11,7 +11,7 @@ import { ApiError, validationHook } from './errors.ts';
 /** The API runs inside Express: Hono's bindings are Express's own request and response. */
 export type ApiEnv = {
   Bindings: { incoming: Request; outgoing: Response };
-  Variables: { user: UserRow; link: AccountLinkRow; token: string };
+  Variables: { user: UserRow; links: AccountLinkRow[]; link: AccountLinkRow; token: string };
 };
 
 /** The request's IP (as Express's trust proxy setting sees it) and user agent, for throttles and the audit log. */
@@ -20,9 +20,10 @@ export const contextOf = (c: { env: ApiEnv['Bindings'] }) => requestContext(c.en
 export function bearer(services: Services): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const match = /^Bearer ([^\s]+)$/i.exec(c.req.header('authorization') ?? '');
-    const user = match ? await services.apiTokens.validate(match[1]) : null;
-    if (!match || !user) throw new ApiError(401, 'unauthorized', match ? 'Токен недействителен или истёк: войдите снова.' : 'Нужен токен: заголовок Authorization: Bearer <токен> из POST /api/v1/login.');
-    c.set('user', user);
+    const valid = match ? await services.apiTokens.validate(match[1]) : null;
+    if (!match || !valid) throw new ApiError(401, 'unauthorized', match ? 'Токен недействителен или истёк: войдите снова.' : 'Нужен токен: заголовок Authorization: Bearer <токен> из POST /api/v1/login.');
+    c.set('user', valid.user);
+    c.set('links', valid.links);
     c.set('token', match[1]);
     await next();
   };
@@ -30,9 +31,9 @@ export function bearer(services: Services): MiddlewareHandler<ApiEnv> {
 
 export function ownLink(services: Services): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const own = await services.cabinet.linkFor(c.get('user').id, c.req.param('link') ?? '', contextOf(c));
-    if (!own) throw new ApiError(404, 'not_found', 'Лицевой счёт не найден среди ваших.');
-    c.set('link', own.link);
+    const link = services.cabinet.ownLink(c.get('user').id, c.get('links'), c.req.param('link') ?? '', contextOf(c));
+    if (!link) throw new ApiError(404, 'not_found', 'Лицевой счёт не найден среди ваших.');
+    c.set('link', link);
     await next();
   };
 }

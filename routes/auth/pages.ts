@@ -57,7 +57,7 @@ export function authRoutes(services: Services, cookies: CookieSettings): Router 
   });
 
   router.get('/login', (req, res) => {
-    if (res.locals.user) return home(res, services.cabinet.links(res.locals.user.id)[0].id);
+    if (res.locals.user) return home(res, res.locals.links![0].id);
     const notice = notices[String(req.query.notice ?? '')];
     res.render('pages/auth/login', { title: 'Вход', values: {}, errors: {}, notice });
   });

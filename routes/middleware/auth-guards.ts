@@ -11,17 +11,15 @@ export const requireUser: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Loads :link for the user; any link that is not theirs is a 404. */
+/** Finds :link among the user's links (read with the session); any link that is not theirs is a 404. */
 export function requireOwnLink(services: Services): RequestHandler {
-  return async (req, res, next) => {
-    const user = res.locals.user!;
-    const own = await services.cabinet.linkFor(user.id, String(req.params.link), requestContext(req));
-    if (!own) {
+  return (req, res, next) => {
+    const link = services.cabinet.ownLink(res.locals.user!.id, res.locals.links!, String(req.params.link), requestContext(req));
+    if (!link) {
       res.status(404).render('pages/errors/not-found', { title: 'Страница не найдена' });
       return;
     }
-    res.locals.link = own.link;
-    res.locals.links = own.links;
+    res.locals.link = link;
     next();
   };
 }

@@ -11,6 +11,7 @@ export function setUpSessions(services: Services, cookies: CookieSettings): Requ
       if (valid) {
         res.locals.user = valid.user;
         res.locals.session = valid.session;
+        res.locals.links = valid.links;
         res.locals.sessionToken = token;
         res.setHeader('Cache-Control', 'no-store');
       } else {

@@ -1,7 +1,6 @@
 // Which accounts a user may open, and linking more: every cabinet page goes through linkFor.
 import { getAccountByNumber } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
-import type { GroupRead } from '../../db/group-read.ts';
 import { insertAccountLink, listUserLinks, type AccountLinkRow } from '../../db/auth/users.ts';
 import type { Audit, AuditContext } from '../ops/audit.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
@@ -12,23 +11,18 @@ export const maxAdditionalAccounts = 5;
 
 export type Cabinet = ReturnType<typeof createCabinet>;
 
-export function createCabinet(deps: { db: Db; clock: Clock; audit: Audit; throttle: Throttle; reads: GroupRead }) {
-  const { db, clock, audit, throttle, reads } = deps;
+export function createCabinet(deps: { db: Db; clock: Clock; audit: Audit; throttle: Throttle }) {
+  const { db, clock, audit, throttle } = deps;
   return {
     /**
-     * The user's own link with all their links (the page's switcher needs them anyway, so one
-     * statement, read with the other requests of this turn, answers both), or undefined (and an
-     * audit entry) for anything else.
+     * The link named by linkParam among the user's own links (read with the session or the API
+     * token), or undefined (and an audit entry) for anything else.
      */
-    async linkFor(userId: number, linkParam: string, context: AuditContext): Promise<{ link: AccountLinkRow; links: AccountLinkRow[] } | undefined> {
+    ownLink(userId: number, links: AccountLinkRow[], linkParam: string, context: AuditContext): AccountLinkRow | undefined {
       const linkId = /^[1-9]\d{0,15}$/.test(linkParam) ? Number(linkParam) : NaN;
-      const links = Number.isSafeInteger(linkId) ? await reads.run(() => listUserLinks(db, userId)) : [];
       const link = links.find((own) => own.id === linkId);
-      if (!link) {
-        audit.record(context, { event: 'access.foreign_link', userId, detail: { link: linkParam.slice(0, 40) } });
-        return undefined;
-      }
-      return { link, links };
+      if (!link) audit.record(context, { event: 'access.foreign_link', userId, detail: { link: linkParam.slice(0, 40) } });
+      return link;
     },
 
     links(userId: number): AccountLinkRow[] {

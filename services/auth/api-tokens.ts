@@ -3,7 +3,7 @@
 import { deleteApiToken, deleteExpiredApiTokens, getApiToken, insertApiToken } from '../../db/auth/api-tokens.ts';
 import type { Db } from '../../db/connection.ts';
 import type { GroupRead } from '../../db/group-read.ts';
-import { getUserById, type UserRow } from '../../db/auth/users.ts';
+import { getUserById, listUserLinks, type AccountLinkRow, type UserRow } from '../../db/auth/users.ts';
 import type { Audit } from '../ops/audit.ts';
 import type { RequestContext } from './auth.ts';
 import { bind } from '../platform/bind.ts';
@@ -54,23 +54,25 @@ async function login(deps: ApiTokensContext, accountNumber: string, password: st
 }
 
 /**
- * The user behind a live token, or null (malformed, unknown, expired or deactivated). The token and
- * its user are read with the other requests of this turn; an expired token is deleted after.
+ * The user behind a live token with their account links, or null (malformed, unknown, expired or
+ * deactivated). The token, its user and the links are read with the other requests of this turn;
+ * an expired token is deleted after.
  */
-async function validate({ db, clock, reads }: ApiTokensContext, token: string): Promise<UserRow | null> {
+async function validate({ db, clock, reads }: ApiTokensContext, token: string): Promise<{ user: UserRow; links: AccountLinkRow[] } | null> {
   if (!tokenPattern.test(token)) return null;
   const id = hashSecret(token);
   const found = await reads.run(() => {
     const row = getApiToken(db, id);
-    return row && { row, user: getUserById(db, row.user_id) };
+    const user = row && getUserById(db, row.user_id);
+    return row && { row, user, links: user ? listUserLinks(db, user.id) : [] };
   });
   if (!found || !constantTimeEqual(found.row.id, id)) return null;
   if (found.row.expires_at <= nowSeconds(clock)) {
     deleteApiToken(db, id);
     return null;
   }
-  const { user } = found;
-  return user && user.activated_at !== null ? user : null;
+  const { user, links } = found;
+  return user && user.activated_at !== null ? { user, links } : null;
 }
 
 function revoke({ db }: ApiTokensContext, token: string): void {

@@ -11,13 +11,14 @@ import {
   touchSession,
   type SessionRow,
 } from '../../db/auth/sessions.ts';
-import type { UserRow } from '../../db/auth/users.ts';
+import { listUserLinks, type AccountLinkRow, type UserRow } from '../../db/auth/users.ts';
 import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { constantTimeEqual, hashSecret, randomToken } from '../platform/tokens.ts';
 
 export type SessionLimits = { idleMinutes: number; absoluteHours: number };
 
-export type ValidSession = { session: SessionRow; user: UserRow };
+/** links: the user's account links, which every cabinet page checks its :link against. */
+export type ValidSession = { session: SessionRow; user: UserRow; links: AccountLinkRow[] };
 
 export type Sessions = ReturnType<typeof createSessions>;
 
@@ -39,6 +40,12 @@ function createTouch(db: Db): (id: string, lastSeen: number, now: number) => num
     touchedAt.set(id, now);
     return now;
   };
+}
+
+/** The session with its user, then the user's links. */
+function sessionWithLinks(db: Db, id: string): ValidSession | undefined {
+  const found = getSessionWithUser(db, id);
+  return found && { ...found, links: listUserLinks(db, found.user.id) };
 }
 
 export function createSessions(db: Db, clock: Clock, limits: SessionLimits, reads: GroupRead) {
@@ -66,13 +73,16 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits, read
       return token;
     },
 
-    /** Read with the other requests of this turn (one statement for the session and its user); the writes after, on their own. */
+    /**
+     * Read with the other requests of this turn: the session with its user, then the user's links;
+     * the writes after, on their own.
+     */
     async validate(token: string): Promise<ValidSession | null> {
       if (!/^[a-z2-7]{32}$/.test(token)) return null;
       const id = hashSecret(token);
-      const found = await reads.run(() => getSessionWithUser(db, id));
+      const found = await reads.run(() => sessionWithLinks(db, id));
       if (!found || !constantTimeEqual(found.session.id, id)) return null;
-      const { session, user } = found;
+      const { session, user, links } = found;
       const now = nowSeconds(clock);
       if (isExpired(session, now)) {
         deleteSession(db, id);
@@ -80,7 +90,7 @@ export function createSessions(db: Db, clock: Clock, limits: SessionLimits, read
       }
       if (user.activated_at === null) return null;
       session.last_seen_at = touch(id, session.last_seen_at, now);
-      return { session, user };
+      return { session, user, links };
     },
 
     end(token: string): void {
