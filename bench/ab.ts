@@ -1,4 +1,4 @@
-// npm run bench:ab -- --base DIR [--scenario home|readings|history|api --rounds 10 --seconds 3 --accounts 1000]:
+// npm run bench:ab -- --base DIR [--scenario login|home|readings|history|api --rounds 10 --seconds 3 --accounts 1000]:
 // one scenario on two builds at once — the checkout in DIR (e.g. `git worktree add ../svet-before <commit>`
 // with this node_modules linked into it) and this one — in short alternating rounds, so that the machine's
 // drift falls on both alike. Each server runs on core 1 and the load generator on core 0 (taskset), so

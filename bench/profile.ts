@@ -1,4 +1,4 @@
-// npm run bench:profile -- --scenario home|readings|history|api [--duration 10 --accounts 1000]:
+// npm run bench:profile -- --scenario login|home|readings|history|api [--duration 10 --accounts 1000]:
 // the app under `node --cpu-prof` (NODE_ENV=production) loaded by autocannon with one scenario,
 // then the 15 functions with the most self time, and the same by file.
 import autocannon from 'autocannon';

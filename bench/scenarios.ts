@@ -8,6 +8,7 @@ export type Scenario = { name: string; expect?: '2xx' | '3xx'; request(targets: 
 
 /** The scenarios bench:profile and bench:ab take by a short name. */
 export const scenarioKeys: Record<string, string> = {
+  login: 'GET /login',
   home: 'GET /a/<link>/ Главная (logged in)',
   readings: 'POST /a/<link>/readings (submit)',
   history: 'GET /a/<link>/history/consumption',
