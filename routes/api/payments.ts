@@ -19,7 +19,7 @@ const startPayment = createRoute({
   request: { params: linkParams, body: jsonBody(paymentBody) },
   responses: {
     201: json('Заказ зарегистрирован в банке', startedPayment),
-    ...errors(400, 401, 404, 413, 415, 422, [409, 'Нужно подтверждение показаний (confirmed=true)'], [502, 'Банк не ответил: попробуйте позже']),
+    ...errors(400, 401, 404, 413, 415, 422, [409, 'Нужно подтверждение показаний (confirmed=true), или requestId уже занят: заказом другого лицевого счёта (stale_request) либо заказом, который уже нельзя оплатить (payment_finished, его paymentId в error.paymentId)'], [502, 'Банк не ответил: попробуйте позже']),
   },
 });
 
@@ -68,6 +68,9 @@ async function start(services: Services, c: Context<ApiEnv>, body: Body) {
   const input = { account: subject.account, linkId: link.id, userId: user.id, formToken: requestId, amountKopecks, email: body.email ?? user.email, reading, method, context: contextOf(c) } as const;
   const result = await services.payments.start(input);
   if (result.kind === 'stale') throw new ApiError(409, 'stale_request', 'Этот requestId уже использован для другого лицевого счёта.');
+  if (result.kind === 'finished') {
+    throw new ApiError(409, 'payment_finished', 'Заказ с этим requestId уже нельзя оплатить (он оплачен, отклонён или срок его QR-кода истёк): начните новую оплату с другим requestId.', undefined, { paymentId: result.paymentId });
+  }
   if (result.kind === 'failed') throw new ApiError(502, 'payment_failed', result.message);
   if (!result.sbp) return { method: 'card' as const, formUrl: result.location, requestId, paymentId: result.paymentId };
   const sbp = { qrId: result.sbp.qrId, payload: result.sbp.payload, expiresAt: new Date(result.sbp.expiresAt * 1000).toISOString() };

@@ -150,7 +150,7 @@ export function paymentRoutes(services: Services): Router {
       context: requestContext(req),
       method: order.method,
     });
-    if (result.kind === 'redirect') return res.redirect(303, result.location);
+    if (result.kind === 'redirect' || result.kind === 'finished') return res.redirect(303, result.location);
     if (result.kind === 'stale') return renderOrder(res, 409, { reading, values, errors: { form: 'Форма устарела: проверьте данные и нажмите «Перейти к оплате» ещё раз.' } });
     renderOrder(res, 502, { reading, values, failure: `${reading ? 'Показания сохранены. ' : ''}${result.message}` });
   });

@@ -40,6 +40,8 @@ export type SbpCode = { qrId: string; payload: string; expiresAt: number };
 
 export type StartResult =
   | { kind: 'redirect'; location: string; paymentId: number; sbp?: SbpCode }
+  /** The form's order exists and can no longer be paid: location is its result page. */
+  | { kind: 'finished'; location: string; paymentId: number }
   | { kind: 'failed'; message: string; paymentId: number }
   | { kind: 'stale' };
 

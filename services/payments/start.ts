@@ -40,7 +40,7 @@ export async function start(deps: PaymentsContext, input: StartInput): Promise<S
   const inFlight = registering.get(formToken);
   if (inFlight) return inFlight;
   const existing = getPaymentByFormToken(deps.db, formToken);
-  if (existing) return existing.account_id === account.id ? again(existing, linkId) : { kind: 'stale' };
+  if (existing) return existing.account_id === account.id ? again(existing, linkId, nowSeconds(deps.clock)) : { kind: 'stale' };
 
   const payment = createOrder(deps, input);
   deps.audit.record(context, { event: 'payment.created', userId: input.userId, accountId: account.id, detail: { payment: payment.id, amount: payment.amount_kopecks } });
@@ -53,14 +53,20 @@ function resultPath(linkId: number, paymentId: number): string {
   return `/a/${linkId}/payments/${paymentId}`;
 }
 
-/** Where a form already used goes again: the same bank page while it can be paid, else the result. */
-function again(payment: PaymentRow, linkId: number): StartResult {
-  const base = { kind: 'redirect' as const, paymentId: payment.id };
-  if (payment.method === 'sbp' && payment.qr_id && payment.qr_payload) {
-    return { ...base, location: resultPath(linkId, payment.id), sbp: { qrId: payment.qr_id, payload: payment.qr_payload, expiresAt: payment.qr_expires_at ?? 0 } };
+/**
+ * Where a form already used goes again: the same bank page or СБП code while the order can be
+ * paid; finished (paid, declined, or its СБП code expired) to the order's result page; and there
+ * too while its registration is still under way.
+ */
+function again(payment: PaymentRow, linkId: number, now: number): StartResult {
+  const result = { paymentId: payment.id, location: resultPath(linkId, payment.id) };
+  const open = payment.status === 'created' || payment.status === 'pending';
+  const qrExpired = payment.method === 'sbp' && payment.qr_expires_at !== null && payment.qr_expires_at <= now;
+  if (!open || qrExpired) return { kind: 'finished', ...result };
+  if (payment.method === 'sbp' && payment.qr_id && payment.qr_payload && payment.qr_expires_at) {
+    return { kind: 'redirect', ...result, sbp: { qrId: payment.qr_id, payload: payment.qr_payload, expiresAt: payment.qr_expires_at } };
   }
-  if (payment.form_url && (payment.status === 'created' || payment.status === 'pending')) return { ...base, location: payment.form_url };
-  return { ...base, location: resultPath(linkId, payment.id) };
+  return { kind: 'redirect', ...result, ...(payment.form_url ? { location: payment.form_url } : {}) };
 }
 
 function newOrderNumber({ clock, company }: PaymentsContext): string {

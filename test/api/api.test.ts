@@ -178,6 +178,10 @@ api('payments: readings first, then the bank form URL', async (world) => {
   const orders = (world.app.db.prepare('SELECT count(*) AS n FROM payments WHERE form_token = ?').get(started.data.requestId) as { n: number }).n;
   assert.is(orders, 1);
   assert.is(started.data.method, 'card');
+  world.app.db.prepare("UPDATE payments SET status = 'paid' WHERE id = ?").run(started.data.paymentId);
+  const paid = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, requestId: started.data.requestId } });
+  assert.is(paid.status, 409, 'a paid order is not offered again');
+  assert.equal([paid.data.error.code, paid.data.error.paymentId], ['payment_finished', started.data.paymentId]);
 });
 
 api('payments by СБП: the QR payload and id of the order, the same for the same requestId', async (world) => {
@@ -196,6 +200,10 @@ api('payments by СБП: the QR payload and id of the order, the same for the sa
   assert.is(Date.parse(started.data.sbp.expiresAt), Math.floor(world.app.clock.now() / 1000) * 1000 + 20 * 60_000, 'valid for PAYMENT_SBP_TTL_MINUTES (20)');
   const again = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, method: 'sbp', requestId: started.data.requestId } });
   assert.equal(again.data.sbp, started.data.sbp, 'the same requestId is the same code');
+  world.app.clock.advance(20 * 60);
+  const expired = await call(world, 'POST', path, { token: world.token, body: { zone1: 1150, zone2: 560, consent: true, method: 'sbp', requestId: started.data.requestId } });
+  assert.is(expired.status, 409, 'an expired code is not answered again');
+  assert.equal([expired.data.error.code, expired.data.error.paymentId, expired.data.sbp], ['payment_finished', started.data.paymentId, undefined]);
   const doc = JSON.stringify(await (await fetch(`${world.app.baseUrl}/api/v1/openapi.json`)).json());
   assert.ok(doc.includes('"enum":["card","sbp"]'), 'the OpenAPI document names the methods');
   assert.ok(doc.includes('qr.nspk.ru'), 'and describes the СБП answer');
