@@ -6,13 +6,14 @@
 // ratios) and the server CPU time per request of each, read from /proc.
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { constants, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
 import { demoUser } from '../scripts/demo/user.ts';
 import { freePort, projectRoot, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
+import { cpuTicks } from './cpu-time.ts';
 import { apiLogIn, logIn, readingFormBody } from './login.ts';
 import { productionBenchEnv } from './production-env.ts';
 import { scenarioKeys, scenarios, type Request } from './scenarios.ts';
@@ -34,12 +35,6 @@ if (!values.base || !scenario) {
 
 type Build = { name: string; child: Child; request: Request };
 type Round = { rps: number; p99: number; cpuMicros: number };
-
-/** User plus system CPU time of a process, in clock ticks (1/100 s on Linux). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 async function startBuild(name: string, cwd: string, dir: string): Promise<Build> {
   const databasePath = join(dir, `${name}.db`);

@@ -14,6 +14,7 @@ import { cachedDemoDatabase } from '../scripts/demo/cache.ts';
 import { hashPassword } from '../services/auth/passwords.ts';
 import { freePort, projectRoot, startChild, stopChild, waitUntilServing, type Child } from './children.ts';
 import { logIn, readingFormBody, type Session } from './login.ts';
+import { coreCount, machineTicks, ticksPerSecond, treeTicks } from './cpu-time.ts';
 import { productionBenchEnv } from './production-env.ts';
 
 const { values } = parseArgs({
@@ -107,6 +108,26 @@ function printTable(title: string, rows: Outcome[]): void {
   for (const cells of table) console.log(cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
 }
 
+/**
+ * From now until the returned function is called: how many of the machine's cores were busy, and
+ * with what — the app (its processes with their threads: argon2 runs on libuv's), this process
+ * (the load generator) and anything else.
+ */
+function cpuUsage(appPid: number): () => string {
+  const [machine, app, own, started] = [machineTicks(), treeTicks(appPid), process.cpuUsage(), process.hrtime.bigint()];
+  return () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const after = machineTicks();
+    const cores = (ticks: number) => ticks / ticksPerSecond / seconds;
+    const busy = cores(after.busy - machine.busy);
+    const appCores = cores(treeTicks(appPid) - app);
+    const spent = process.cpuUsage(own);
+    const loadCores = (spent.user + spent.system) / 1e6 / seconds;
+    const share = (after.busy - machine.busy) / (after.all - machine.all);
+    return `CPU over the run: ${busy.toFixed(2)} of ${coreCount} cores busy (${(share * 100).toFixed(0)} %): the app ${appCores.toFixed(2)}, the load generator (this process) ${loadCores.toFixed(2)}, the rest ${Math.max(0, busy - appCores - loadCores).toFixed(2)}`;
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'svet-deadline-'));
   const children: Child[] = [];
@@ -177,8 +198,10 @@ async function main(): Promise<void> {
 
     console.log(`deadline day on ${accounts} accounts × 3 years, ${sessions.length} logged-in customers, rates ×${scale}, WORKERS=${values.workers}, Node ${process.version}, NODE_ENV=production`);
     if (!values['skip-alone']) {
+      const usage = cpuUsage(app.process.pid!);
       const alone = await Promise.all(mixes.map((mix) => runMix(baseUrl, mix, duration, [])));
       printTable(`alone, ${duration} s`, alone);
+      console.log(usage());
     }
 
     if (!values['skip-close']) {
