@@ -1,4 +1,4 @@
-// Which accounts a user may open, and linking more: every cabinet page goes through linkFor.
+// Which accounts a user may open, and linking more: every cabinet page checks its :link with ownLink.
 import { getAccountByNumber } from '../../db/accounts/accounts.ts';
 import type { Db } from '../../db/connection.ts';
 import { insertAccountLink, listUserLinks, type AccountLinkRow } from '../../db/auth/users.ts';
