@@ -1,16 +1,15 @@
 // Changing the e-mail: a code goes to the new address, and the address switches only when it comes back.
-import { countCodeAttempt, getLiveCode, insertCode, markCodeUsed, voidCodes } from '../../db/auth/codes.ts';
+import { getLiveCode, markCodeUsed } from '../../db/auth/codes.ts';
 import { emailUsedByOtherUser, updateUserEmail } from '../../db/accounts/settings.ts';
 import type { UserRow } from '../../db/auth/users.ts';
 import type { FieldErrors, RequestContext } from '../auth/auth.ts';
+import { codeMatches, issueCode, maxCodeAttempts } from '../auth/codes.ts';
 import { countTry, limits } from '../auth/throttle.ts';
 import { nowSeconds } from '../platform/clock.ts';
-import { constantTimeEqual, hashSecret, randomDigits } from '../platform/tokens.ts';
 import type { SettingsContext } from './settings.ts';
 import { settingsMessages } from './settings-messages.ts';
 
 const emailCodeTtl = 15 * 60;
-const maxCodeAttempts = 5;
 
 export function pendingEmail({ db, clock }: SettingsContext, userId: number): { email: string; expiresAt: number } | null {
   const row = getLiveCode(db, userId, 'email_change');
@@ -32,20 +31,10 @@ export async function requestEmailChange(
   }
   const throttled = countTry(throttle, [[`mail:user:${user.id}`, limits.mailPerAccount], [`mail:ip:${context.ip}`, limits.mailPerIp]]);
   if (throttled) return { ok: false, errors: { email: throttled } };
-  const code = randomDigits(8);
-  const now = nowSeconds(clock);
-  const letter = await letters.emailChangeCode({ code, minutes: emailCodeTtl / 60 });
+  const issued = issueCode({ db, clock }, user.id, 'email_change', emailCodeTtl, false, email);
+  const letter = await letters.emailChangeCode({ code: issued.code, minutes: emailCodeTtl / 60 });
   db.transaction(() => {
-    voidCodes(db, user.id, 'email_change', now);
-    insertCode(db, {
-      user_id: user.id,
-      purpose: 'email_change',
-      code_hash: hashSecret(`${user.id}:${code}`),
-      link_hash: null,
-      payload: email,
-      created_at: now,
-      expires_at: now + emailCodeTtl,
-    });
+    issued.store();
     mail.enqueue({ kind: 'email_change_code', to: email, ...letter });
   })();
   audit.record(context, { event: 'settings.email_change_requested', userId: user.id });
@@ -62,10 +51,8 @@ export async function confirmEmailChange(
   const throttled = countTry(throttle, [[`code:user:${user.id}`, limits.codeCheckPerAccount], [`code:ip:${context.ip}`, limits.codeCheckPerIp]]);
   if (throttled) return { ok: false, errors: { code: throttled } };
   const row = getLiveCode(db, user.id, 'email_change');
-  const now = nowSeconds(clock);
   if (!row || !row.payload) return { ok: false, errors: { code: settingsMessages.noPendingChange } };
-  const attempts = row.expires_at > now ? countCodeAttempt(db, row.id) : Infinity;
-  if (attempts > maxCodeAttempts || !constantTimeEqual(row.code_hash, hashSecret(`${user.id}:${code}`))) {
+  if (!codeMatches({ db, clock }, row, user.id, code)) {
     audit.record(context, { event: 'settings.email_bad_code', userId: user.id });
     return { ok: false, errors: { code: settingsMessages.badCode } };
   }
@@ -74,7 +61,7 @@ export async function confirmEmailChange(
   if (emailUsedByOtherUser(db, user.id, newEmail)) return { ok: false, errors: { code: settingsMessages.emailInUse } };
   const notice = await letters.emailChanged({ newEmail: maskEmail(newEmail) });
   const done = db.transaction(() => {
-    if (!markCodeUsed(db, row.id, now)) return false;
+    if (!markCodeUsed(db, row.id, nowSeconds(clock))) return false;
     updateUserEmail(db, user.id, newEmail);
     mail.enqueue({ kind: 'email_changed', to: user.email, ...notice });
     return true;

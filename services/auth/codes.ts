@@ -1,12 +1,16 @@
-// One-time codes sent by e-mail (activation, recovery): issued with an optional link, checked with a few attempts.
+// One-time codes sent by e-mail (activation, recovery, a new e-mail address): issued with an
+// optional link and payload, checked with a few attempts.
 import { countCodeAttempt, insertCode, voidCodes, type CodePurpose, type CodeRow } from '../../db/auth/codes.ts';
-import { nowSeconds } from '../platform/clock.ts';
+import type { Db } from '../../db/connection.ts';
+import { nowSeconds, type Clock } from '../platform/clock.ts';
 import { constantTimeEqual, hashSecret, randomDigits, randomToken } from '../platform/tokens.ts';
-import type { AuthDeps } from './auth.ts';
 
-const maxCodeAttempts = 5;
+export const maxCodeAttempts = 5;
 
-export function issueCode({ db, clock }: AuthDeps, userId: number, purpose: CodePurpose, ttl: number, withLink: boolean, payload: string | null = null) {
+type CodeDeps = { db: Db; clock: Clock };
+
+/** A new code (and link); store() voids the user's earlier codes of the purpose and keeps this one's hashes. */
+export function issueCode({ db, clock }: CodeDeps, userId: number, purpose: CodePurpose, ttl: number, withLink: boolean, payload: string | null = null) {
   const code = randomDigits(8);
   const link = withLink ? randomToken() : null;
   const now = nowSeconds(clock);
@@ -29,7 +33,7 @@ export function issueCode({ db, clock }: AuthDeps, userId: number, purpose: Code
 }
 
 /** Checks a typed code, counting the attempt; the code dies after a few wrong ones. */
-export function codeMatches({ db, clock }: AuthDeps, row: CodeRow | undefined, userId: number, code: string): row is CodeRow {
+export function codeMatches({ db, clock }: CodeDeps, row: CodeRow | undefined, userId: number, code: string): row is CodeRow {
   if (!row || row.expires_at <= nowSeconds(clock)) return false;
   const attempts = countCodeAttempt(db, row.id);
   if (attempts > maxCodeAttempts) return false;
