@@ -36,12 +36,14 @@ if (!values.base || !scenario) {
 type Build = { name: string; child: Child; request: Request };
 type Round = { rps: number; p99: number; cpuMicros: number };
 
-async function startBuild(name: string, cwd: string, dir: string): Promise<Build> {
+/** children: where the server is put as soon as it starts, so it is stopped even if this fails later. */
+async function startBuild(name: string, cwd: string, dir: string, children: Child[]): Promise<Build> {
   const databasePath = join(dir, `${name}.db`);
   copyFileSync(cachedDemoDatabase(Number(values.accounts), 3), databasePath, constants.COPYFILE_FICLONE);
   const port = await freePort();
   const app = `http://127.0.0.1:${port}`;
   const child = startChild(name, 'server.ts', [], { ...process.env, ...productionBenchEnv(port, databasePath) }, [], { cwd, cpu: 1 });
+  children.push(child);
   await waitUntilServing(child, `${app}/login`);
   const session = await logIn(app, demoUser.accountNumber, demoUser.password);
   const targets = { hello: app, app, staticHome: app, session, readingBody: await readingFormBody(app, session), api: await apiLogIn(app, demoUser.accountNumber, demoUser.password) };
@@ -65,10 +67,10 @@ function median(values: number[]): number {
 
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 const dir = mkdtempSync(join(tmpdir(), 'svet-ab-'));
-const builds: Build[] = [];
+const children: Child[] = [];
 try {
-  builds.push(await startBuild('base', resolve(values.base), dir), await startBuild('this', projectRoot, dir));
-  const [base, own] = builds;
+  const base = await startBuild('base', resolve(values.base), dir, children);
+  const own = await startBuild('this', projectRoot, dir, children);
   await load(base);
   await load(own);
   const rounds: { base: Round; own: Round }[] = [];
@@ -90,6 +92,6 @@ try {
   console.log(`this checkout:        ${o.rps.toFixed(0)} req/s, p99 ${o.p99} ms, CPU ${o.cpu.toFixed(0)} µs/request`);
   console.log(`this / base: ${median(ratios).toFixed(2)}× (rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})`);
 } finally {
-  await Promise.all(builds.map((build) => stopChild(build.child)));
+  await Promise.all(children.map(stopChild));
   rmSync(dir, { recursive: true, force: true });
 }
