@@ -97,6 +97,13 @@ function finished(res: Response, order: SandboxOrderRow): void {
   res.redirect(303, withOrderId(paid ? order.return_url : (order.fail_url ?? order.return_url), order.order_id));
 }
 
+/** The order ends (paid or declined) from the state it is in; the shop is told, the customer sent back. */
+function end(bank: SandboxContext, res: Response, order: SandboxOrderRow, change: Parameters<typeof moveSandboxOrder>[3], callback: [operation: string, status: 0 | 1]): void {
+  moveSandboxOrder(bank.db, order.order_id, [order.status], change);
+  notify(bank, order.order_id, ...callback);
+  finished(res, getSandboxOrder(bank.db, order.order_id)!);
+}
+
 function showPayPage(bank: SandboxContext, res: Response, order: SandboxOrderRow, status = 200, extra: Record<string, unknown> = {}): void {
   render(bank, res, status, 'pay', { order, pagePath, error: null, pan: '', cards, ...extra }, order.return_url);
 }
@@ -110,26 +117,20 @@ function payWithCard(bank: SandboxContext, req: Request, res: Response) {
   if (order.status !== bankStatus.registered) return finished(res, order);
   const at = bank.now();
   if (p.action === 'decline') {
-    moveSandboxOrder(db, order.order_id, [bankStatus.registered], { status: bankStatus.declined, action_code: -2019, at });
-    notify(bank, order.order_id, 'declinedByTimeout', 0);
-    return finished(res, getSandboxOrder(db, order.order_id)!);
+    return end(bank, res, order, { status: bankStatus.declined, action_code: -2019, at }, ['declinedByTimeout', 0]);
   }
   const pan = (p.pan ?? '').replace(/[\s-]/g, '');
   if (!/^\d{16,19}$/.test(pan) || !luhn(pan)) {
     return showPayPage(bank, res, order, 422, { error: 'Проверьте номер карты: 16–19 цифр', pan: (p.pan ?? '').slice(0, 30) });
   }
   if (pan === cards.declined) {
-    moveSandboxOrder(db, order.order_id, [bankStatus.registered], { status: bankStatus.declined, action_code: 116, masked_pan: maskPan(pan), at });
-    notify(bank, order.order_id, 'deposited', 0);
-    return finished(res, getSandboxOrder(db, order.order_id)!);
+    return end(bank, res, order, { status: bankStatus.declined, action_code: 116, masked_pan: maskPan(pan), at }, ['deposited', 0]);
   }
   if (pan === cards.confirmation) {
     moveSandboxOrder(db, order.order_id, [bankStatus.registered], { status: bankStatus.authorizing, masked_pan: maskPan(pan), at });
     return res.redirect(303, `${codePath}?mdOrder=${order.order_id}`);
   }
-  moveSandboxOrder(db, order.order_id, [bankStatus.registered], { status: bankStatus.deposited, action_code: 0, masked_pan: maskPan(pan), at });
-  notify(bank, order.order_id, 'deposited', 1);
-  finished(res, getSandboxOrder(db, order.order_id)!);
+  end(bank, res, order, { status: bankStatus.deposited, action_code: 0, masked_pan: maskPan(pan), at }, ['deposited', 1]);
 }
 
 /** The code step sent: the right code pays, a third wrong one (or «decline») declines. */
@@ -141,19 +142,13 @@ function confirmWithCode(bank: SandboxContext, req: Request, res: Response) {
   if (order.status !== bankStatus.authorizing) return finished(res, order);
   const at = bank.now();
   if (p.action === 'decline') {
-    moveSandboxOrder(db, order.order_id, [bankStatus.authorizing], { status: bankStatus.declined, action_code: -2006, at });
-    notify(bank, order.order_id, 'deposited', 0);
-    return finished(res, getSandboxOrder(db, order.order_id)!);
+    return end(bank, res, order, { status: bankStatus.declined, action_code: -2006, at }, ['deposited', 0]);
   }
   if ((p.code ?? '').trim() !== codeForConfirmation) {
     if (countSandboxCodeAttempt(db, order.order_id) >= 3) {
-      moveSandboxOrder(db, order.order_id, [bankStatus.authorizing], { status: bankStatus.declined, action_code: -2006, at });
-      notify(bank, order.order_id, 'deposited', 0);
-      return finished(res, getSandboxOrder(db, order.order_id)!);
+      return end(bank, res, order, { status: bankStatus.declined, action_code: -2006, at }, ['deposited', 0]);
     }
     return render(bank, res, 422, 'code', { order, codePath, error: 'Неверный код. Проверьте код из SMS и введите его ещё раз.' }, order.return_url);
   }
-  moveSandboxOrder(db, order.order_id, [bankStatus.authorizing], { status: bankStatus.deposited, action_code: 0, at });
-  notify(bank, order.order_id, 'deposited', 1);
-  finished(res, getSandboxOrder(db, order.order_id)!);
+  end(bank, res, order, { status: bankStatus.deposited, action_code: 0, at }, ['deposited', 1]);
 }
