@@ -36,7 +36,7 @@ const notices: Record<string, string> = {
 
 export function settingsRoutes(services: Services, cookies: CookieSettings): Router {
   const router = Router({ mergeParams: true });
-  const { accountSettings, cabinet } = services;
+  const { accountSettings } = services;
   const base = (res: Response) => `/a/${res.locals.link!.id}/settings`;
 
   function renderSettings(res: Response, status: number, extra: Record<string, unknown> = {}) {
@@ -48,7 +48,7 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
       pending: accountSettings.pendingEmail(user.id),
       delivery: accountSettings.delivery(user),
       notices: accountSettings.noticeChoices(user),
-      allLinks: cabinet.links(user.id),
+      allLinks: res.locals.links!,
       sessions: accountSettings.sessions(user.id, res.locals.session!.id),
       errors: {},
       notice: undefined,
@@ -130,7 +130,8 @@ export function settingsRoutes(services: Services, cookies: CookieSettings): Rou
     const context = requestContext(req);
     if (!link.is_primary) {
       accountSettings.removeLink(user, link.id, context);
-      const primary = cabinet.links(user.id).find((l) => l.is_primary)!;
+      // The links read with the session: the one removed was not the primary, so the primary stands.
+      const primary = res.locals.links!.find((l) => l.is_primary)!;
       return res.redirect(303, `/a/${primary.id}/settings?notice=link-removed`);
     }
     const form = parseForm(closeSchema, req.body);

@@ -159,7 +159,7 @@ export function supportRoutes(services: Services): Router {
     const incoming = incomingFiles(req, res);
     const form = parseForm(requestSchema, req.body);
     const errors = form.ok ? {} : { ...form.errors };
-    const link = form.ok ? services.cabinet.links(res.locals.user!.id).find((l) => String(l.id) === form.data.account) : undefined;
+    const link = form.ok ? res.locals.links!.find((l) => String(l.id) === form.data.account) : undefined;
     if (form.ok && !link) errors.account = 'Выберите лицевой счёт из списка';
     const files = incoming.error ? null : support.checkFiles(incoming.files);
     if (incoming.error) errors.files = incoming.error;
